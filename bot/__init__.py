@@ -1,0 +1,1 @@
+"""Khabar's application layer: commands, front ends (Telegram, terminal), scheduling, delivery."""

@@ -1,0 +1,186 @@
+"""`khabar`: run the bot on Telegram or in the terminal, summarise and ingest articles."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from bot.clock import SystemClock
+from bot.config import ConfigError, Settings
+from bot.fetch import FetchError, fetch_page, is_url
+from bot.posting import (
+    HTML_SUFFIXES,
+    TEXT_SUFFIXES,
+    Source,
+    UndecodableFile,
+    UnsupportedFile,
+    post_article,
+    source_from_file,
+    source_from_html,
+)
+from bot.replies import Document
+from digests.article import ArticleError, EmptyArticle, NotHindi, digest_article
+from storage.db import Database
+
+log = logging.getLogger("khabar")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings.from_env()
+    if getattr(args, "db", None):
+        settings = settings.with_(db_path=Path(args.db).expanduser())
+    return settings
+
+
+def _logging(verbose: bool, default: int) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else default,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if not settings.token:
+        print(
+            "TELEGRAM_BOT_TOKEN सेट नहीं है। BotFather से टोकन लेकर export करें, "
+            "या बिना टोकन के टर्मिनल में आज़माएँ: khabar chat --demo",
+            file=sys.stderr,
+        )
+        return 2
+    from bot.telegram_app import run
+
+    run(settings)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.console import run_console
+
+    return asyncio.run(run_console(_settings(args), user_id=args.user, demo=args.demo))
+
+
+def _read_input(target: str) -> Source:
+    if target == "-":
+        data = sys.stdin.buffer.read()
+        return source_from_file(Document("stdin.txt", data))
+    path = Path(target)
+    return source_from_file(Document(path.name, path.read_bytes()))
+
+
+def cmd_summarize(args: argparse.Namespace) -> int:
+    try:
+        source = _read_input(args.file)
+        article = digest_article(source.text, source.title)
+    except OSError as exc:
+        print(f"फ़ाइल नहीं पढ़ी जा सकी: {exc}", file=sys.stderr)
+        return 1
+    except (UnsupportedFile, UndecodableFile):
+        print("सिर्फ़ UTF-8 .txt या .html फ़ाइल (5 MB तक) चाहिए।", file=sys.stderr)
+        return 1
+    except NotHindi:
+        print("यह लेख हिंदी में नहीं लगता।", file=sys.stderr)
+        return 1
+    except (EmptyArticle, ArticleError):
+        print("लेख में पढ़ने लायक कोई वाक्य नहीं मिला।", file=sys.stderr)
+        return 1
+    if args.json:
+        payload = {
+            "title": article.title,
+            "summary": article.summary,
+            "facts": [{"kind": f.kind, "text": f.text} for f in article.facts],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(f"शीर्षक: {article.title}\n\nसार: {article.summary}\n\nमुख्य तथ्य:")
+        for fact in article.facts:
+            print(f"  • [{fact.kind}] {fact.text}")
+    return 0
+
+
+def _expand(targets: Sequence[str]) -> Iterator[str]:
+    for target in targets:
+        path = Path(target)
+        if not is_url(target) and path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES:
+                    yield str(child)
+        else:
+            yield target
+
+
+async def _ingest(settings: Settings, targets: Sequence[str]) -> int:
+    clock = SystemClock()
+    failures = 0
+    async with Database(settings.db_path) as db:
+        for target in _expand(targets):
+            try:
+                if is_url(target):
+                    source = source_from_html(await fetch_page(target), target)
+                else:
+                    path = Path(target)
+                    source = source_from_file(Document(path.name, path.read_bytes()))
+                result = await post_article(db, source, posted_by=None, now=clock.now())
+            except (OSError, FetchError, UnsupportedFile, UndecodableFile, ArticleError) as exc:
+                failures += 1
+                reason = exc.reason if isinstance(exc, FetchError) else type(exc).__name__
+                print(f"-\terror\t{target}\t{reason}")
+                continue
+            state = "duplicate" if result.duplicate else "new"
+            print(f"#{result.story_id}\t{state}\t{target}\t{result.article.title}")
+    return 1 if failures else 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    return asyncio.run(_ingest(_settings(args), args.targets))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="khabar", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="the Telegram bot (long polling)")
+    run.add_argument("--db", help="SQLite file (default: $KHABAR_DB or the per-user default)")
+    run.set_defaults(func=cmd_run, log_level=logging.INFO)
+
+    chat = sub.add_parser("chat", help="the bot in the terminal, no token needed")
+    chat.add_argument("--db", help="SQLite file")
+    chat.add_argument("--user", type=int, default=1, help="act as this user id (1 = admin)")
+    chat.add_argument("--demo", action="store_true", help="load the bundled demo articles")
+    chat.set_defaults(func=cmd_chat, log_level=logging.WARNING)
+
+    summarize = sub.add_parser("summarize", help="title, summary and key facts of one article")
+    summarize.add_argument("file", help="a .txt/.html file, or - for standard input")
+    summarize.add_argument("--json", action="store_true", help="print JSON")
+    summarize.set_defaults(func=cmd_summarize, log_level=logging.WARNING)
+
+    ingest = sub.add_parser("ingest", help="store articles from files, folders or URLs")
+    ingest.add_argument("targets", nargs="+", metavar="PATH|URL")
+    ingest.add_argument("--db", help="SQLite file")
+    ingest.set_defaults(func=cmd_ingest, log_level=logging.WARNING)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _logging(args.verbose, args.log_level)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        print(f"सेटिंग में गड़बड़: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""Settings from the environment, read once at start-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_TZ = "Asia/Kolkata"
+DEFAULT_DIGEST_TIME = "07:00"
+TELEGRAM_API = "https://api.telegram.org/bot"
+
+
+class ConfigError(ValueError):
+    """A setting the operator gave cannot be used; the message names it."""
+
+
+def default_db_path(env: Mapping[str, str]) -> Path:
+    """Per-user data folder, as the XDG base directory spec asks."""
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "khabar" / "khabar.db"
+
+
+def parse_hhmm(text: str) -> time:
+    """'7:05' or '07:05' -> time(7, 5); ValueError for anything else."""
+    hours, sep, minutes = text.strip().partition(":")
+    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
+        raise ValueError(text)
+    return time(int(hours), int(minutes))
+
+
+def parse_zone(name: str) -> ZoneInfo:
+    """An IANA zone; ValueError for unknown names (and for paths that escape the tz database)."""
+    name = name.strip()
+    if not name or name.startswith("/") or ".." in name:
+        raise ValueError(name)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise ValueError(name) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db_path: Path
+    admins: frozenset[int] = frozenset()
+    tz: str = DEFAULT_TZ
+    digest_time: str = DEFAULT_DIGEST_TIME
+    token: str | None = field(default=None, repr=False)
+    api_base_url: str = TELEGRAM_API
+    api_file_url: str | None = None
+    tick_seconds: float = 30.0
+    grace: timedelta = timedelta(hours=3)
+    send_rate: float = 30.0
+    per_chat_interval: float = 1.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        try:
+            admins = frozenset(
+                int(part)
+                for part in env.get("KHABAR_ADMINS", "").replace(" ", "").split(",")
+                if part
+            )
+        except ValueError as exc:
+            raise ConfigError("KHABAR_ADMINS must be comma-separated Telegram user ids") from exc
+        tz = env.get("KHABAR_TZ", DEFAULT_TZ)
+        digest_time = env.get("KHABAR_DIGEST_TIME", DEFAULT_DIGEST_TIME)
+        try:
+            parse_zone(tz)
+        except ValueError as exc:
+            raise ConfigError(f"KHABAR_TZ is not an IANA time zone: {tz!r}") from exc
+        try:
+            digest_time = parse_hhmm(digest_time).strftime("%H:%M")
+        except ValueError as exc:
+            raise ConfigError(f"KHABAR_DIGEST_TIME must be HH:MM: {digest_time!r}") from exc
+        try:
+            tick = float(env.get("KHABAR_TICK_SECONDS", "30"))
+            grace = timedelta(hours=float(env.get("KHABAR_GRACE_HOURS", "3")))
+            rate = float(env.get("KHABAR_SEND_RATE", "30"))
+        except ValueError as exc:
+            raise ConfigError(f"a numeric KHABAR_ setting is not a number: {exc}") from exc
+        if tick <= 0 or rate <= 0:
+            raise ConfigError("KHABAR_TICK_SECONDS and KHABAR_SEND_RATE must be positive")
+        base = env.get("TELEGRAM_API_BASE_URL") or TELEGRAM_API
+        return cls(
+            db_path=Path(env.get("KHABAR_DB") or default_db_path(env)).expanduser(),
+            admins=admins,
+            tz=tz,
+            digest_time=digest_time,
+            token=env.get("TELEGRAM_BOT_TOKEN") or None,
+            api_base_url=base,
+            api_file_url=env.get("TELEGRAM_API_FILE_URL") or _file_url(base),
+            tick_seconds=tick,
+            grace=grace,
+            send_rate=rate,
+        )
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _file_url(base: str) -> str:
+    """Bot API servers serve files under /file/bot<token>/ beside /bot<token>/."""
+    if base.rstrip("/").endswith("/bot"):
+        return base.rstrip("/")[: -len("/bot")] + "/file/bot"
+    return base.rstrip("/") + "/file/bot"

@@ -1,0 +1,111 @@
+"""Posting an article: from text, file or URL to a stored article in a story."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.replies import Document
+from digests.article import MAX_INPUT_CHARS, content_hash, digest_article
+from digests.extract import extract_html
+from digests.model import Digested
+from storage import articles, stories
+from storage.db import Database
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+
+
+class UnsupportedFile(ValueError):
+    """Not a .txt/.html file, or over MAX_FILE_BYTES."""
+
+
+class UndecodableFile(ValueError):
+    """The bytes are not UTF-8 text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Raw article text as an admin gave it, before the text pipeline."""
+
+    text: str
+    title: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PostResult:
+    article_id: int
+    story_id: int
+    story_title: str
+    new_story: bool
+    duplicate: bool
+    article: Digested
+    truncated: bool
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:2000].lower()
+    return "<html" in head or "<body" in head or "<!doctype html" in head or "<p>" in head
+
+
+def source_from_html(html: str, url: str | None = None) -> Source:
+    title, text = extract_html(html, url)
+    return Source(text=text, title=title, url=url)
+
+
+def source_from_file(doc: Document) -> Source:
+    name = doc.filename.lower()
+    too_large = doc.too_large or len(doc.content) > MAX_FILE_BYTES
+    if too_large or not name.endswith(TEXT_SUFFIXES + HTML_SUFFIXES):
+        raise UnsupportedFile(doc.filename)
+    try:
+        text = doc.content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UndecodableFile(doc.filename) from exc
+    if name.endswith(HTML_SUFFIXES) or looks_like_html(text):
+        return source_from_html(text)
+    return Source(text=text)
+
+
+async def post_article(
+    db: Database, source: Source, *, posted_by: int | None, now: datetime
+) -> PostResult:
+    """Digest, dedupe and store one article; raises digests.article.ArticleError on bad text.
+
+    The text pipeline runs in a worker thread: a 5 MB paste must not stall other chats.
+    """
+    article = await asyncio.to_thread(digest_article, source.text, source.title)
+    truncated = len(source.text) > MAX_INPUT_CHARS
+    digest_hash = content_hash(article.body)
+    existing = await articles.find_by_hash(db, digest_hash)
+    if existing is not None:
+        story = await stories.get(db, existing.story_id)
+        return PostResult(
+            existing.id,
+            existing.story_id,
+            story.title if story else "",
+            False,
+            True,
+            article,
+            truncated,
+        )
+    try:
+        async with db.transaction() as tx:
+            story_id = await stories.create(tx, article.title, now)
+            article_id = await articles.insert(
+                tx,
+                story_id=story_id,
+                article=article,
+                content_hash=digest_hash,
+                source_url=source.url,
+                posted_by=posted_by,
+                posted_at=now,
+            )
+    except sqlite3.IntegrityError:
+        # The same article was stored by a concurrent post between our check and insert.
+        return await post_article(db, source, posted_by=posted_by, now=now)
+    return PostResult(article_id, story_id, article.title, True, False, article, truncated)

@@ -1,0 +1,96 @@
+"""The background half of the bot: the periodic tick and the outbox sender loop.
+
+Both front ends own one: Telegram drives `tick` from python-telegram-bot's JobQueue, the
+terminal chat from a plain asyncio loop. The sender runs as its own task so a long
+broadcast never makes ticks overlap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.delivery import Sender, SendReport, Transport
+from bot.schedule import TickReport, enqueue_due_digests
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+class Runner:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        clock: Clock,
+        transport: Transport,
+        only_chat: int | None = None,
+    ) -> None:
+        """`only_chat` confines the runner to one chat: the terminal must not deliver (and
+        so mark as sent) digests meant for Telegram subscribers sharing the database."""
+        self.db = db
+        self.settings = settings
+        self.clock = clock
+        self.sender = Sender(
+            db,
+            transport,
+            clock,
+            rate=settings.send_rate,
+            per_chat_interval=settings.per_chat_interval,
+            only_chat=only_chat,
+        )
+        self.only_chat = only_chat
+        self.last_tick: TickReport | None = None
+        self.last_send: SendReport | None = None
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+
+    async def tick(self) -> TickReport:
+        """Enqueue every digest that is due, then let the sender loop work the outbox."""
+        report = await enqueue_due_digests(
+            self.db, self.clock.now(), grace=self.settings.grace, chat_id=self.only_chat
+        )
+        if report.due:
+            log.info("tick: %s", report)
+        self.last_tick = report
+        self._wake.set()
+        return report
+
+    def start(self) -> None:
+        if self._task is None:
+            self._stopping = False
+            self._task = asyncio.create_task(self._send_loop(), name="khabar-sender")
+
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Let the message in flight finish, then end the loop (cancel if it hangs)."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), timeout)
+        except (TimeoutError, asyncio.CancelledError):
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        self._task = None
+
+    async def _send_loop(self) -> None:
+        while not self._stopping:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.settings.tick_seconds)
+            self._wake.clear()
+            if self._stopping:
+                break
+            try:
+                report = await self.sender.run_once()
+            except Exception:
+                log.exception("outbox sender failed; retrying on the next tick")
+                continue
+            if report.sent or report.failed or report.retried:
+                log.info("sent: %s", report)
+                self.last_send = report

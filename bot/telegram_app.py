@@ -1,0 +1,265 @@
+"""The Telegram front end: a thin python-telegram-bot layer over the command layer.
+
+Handlers only translate an Update into an `Incoming`, ask `Khabar` for replies and send
+them; the outbox sender reaches Telegram through `TelegramTransport`.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot import texts
+from bot.clock import Clock, SystemClock
+from bot.commands import Khabar
+from bot.config import Settings
+from bot.delivery import (
+    BadEntities,
+    ChatMoved,
+    RateLimited,
+    RecipientGone,
+    Rejected,
+    Transient,
+    plain_text,
+)
+from bot.posting import MAX_FILE_BYTES
+from bot.replies import Document, Incoming, Reply
+from bot.runner import Runner
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.text, callback_data=b.data, url=b.url) for b in row]
+            for row in reply.buttons
+        ]
+    )
+
+
+def _seconds(value: int | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def translate_error(exc: TelegramError) -> Exception:
+    """Map python-telegram-bot's exceptions to what the outbox sender should do."""
+    if isinstance(exc, RetryAfter):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return RateLimited(_seconds(exc.retry_after))
+    if isinstance(exc, ChatMigrated):
+        return ChatMoved(exc.new_chat_id)
+    if isinstance(exc, Forbidden):
+        return RecipientGone(exc.message)
+    if isinstance(exc, BadRequest):
+        text = exc.message.lower()
+        if "chat not found" in text or "user not found" in text:
+            return RecipientGone(exc.message)
+        if "can't parse entities" in text or "can't find end" in text:
+            return BadEntities(exc.message)
+        return Rejected(exc.message)
+    if isinstance(exc, NetworkError):  # TimedOut, 5xx, dropped connections
+        return Transient(exc.message)
+    return Rejected(exc.message)
+
+
+class TelegramTransport:
+    """Sends outbox messages with the application's bot."""
+
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self.application = application
+
+    async def send(self, chat_id: int, reply: Reply, *, plain: bool = False) -> None:
+        try:
+            await self.application.bot.send_message(
+                chat_id,
+                reply.text,
+                parse_mode=None if plain else ParseMode.HTML,
+                reply_markup=keyboard(reply),
+            )
+        except TelegramError as exc:
+            raise translate_error(exc) from exc
+
+
+async def send_replies(message: Message, replies: list[Reply]) -> None:
+    """Answer in the chat; HTML the server rejects is resent as plain text, never dropped."""
+    for reply in replies:
+        try:
+            await message.reply_text(reply.text, reply_markup=keyboard(reply))
+        except BadRequest as exc:
+            if not isinstance(translate_error(exc), BadEntities):
+                raise
+            log.error("reply HTML rejected (%s); sending plain text", exc.message)
+            await message.reply_text(
+                plain_text(reply.text), parse_mode=None, reply_markup=keyboard(reply)
+            )
+
+
+def _khabar(context: ContextTypes.DEFAULT_TYPE) -> Khabar:
+    return context.application.bot_data["khabar"]
+
+
+async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every message goes to the command layer, which knows what to do with it."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or update.effective_chat is None:
+        return
+    khabar = _khabar(context)
+    replied = message.reply_to_message
+    incoming = Incoming(
+        user_id=user.id,
+        chat_id=update.effective_chat.id,
+        text=message.text or message.caption or "",
+        first_name=user.first_name,
+        reply_to_text=(replied.text or replied.caption) if replied else None,
+        document=await _document(message, khabar, user.id),
+    )
+    await send_replies(message, await khabar.handle(incoming))
+
+
+async def _document(message: Message, khabar: Khabar, user_id: int) -> Document | None:
+    """Download a posted file, but only for admins and within the size cap."""
+    doc = message.document
+    if doc is None or not khabar.is_admin(user_id):
+        return None
+    if doc.file_size is not None and doc.file_size > MAX_FILE_BYTES:
+        return Document(doc.file_name or "file", b"", too_large=True)
+    file = await doc.get_file()
+    data = await file.download_as_bytearray()
+    return Document(doc.file_name or "file", bytes(data))
+
+
+async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is None or query.data is None or update.effective_chat is None:
+        return
+    await query.answer()
+    replies = await _khabar(context).handle_callback(
+        query.from_user.id, update.effective_chat.id, query.data
+    )
+    if isinstance(query.message, Message):
+        await send_replies(query.message, replies)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log every handler failure and tell the user something, never the traceback."""
+    log.error(
+        "update %s caused an error", getattr(update, "update_id", "?"), exc_info=context.error
+    )
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(update.effective_chat.id, texts.INTERNAL_ERROR)
+        except TelegramError:
+            log.warning("could not tell chat %s about the error", update.effective_chat.id)
+
+
+def bot_commands() -> list[BotCommand]:
+    return [BotCommand(name, desc) for name, desc, _admin in texts.COMMANDS]
+
+
+def build_application(
+    settings: Settings, clock: Clock | None = None
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """Wire the application; the database opens in post_init, inside the running loop."""
+    if not settings.token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    clock = clock or SystemClock()
+
+    async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        db = await Database(settings.db_path).open()
+        app.bot_data["db"] = db
+        app.bot_data["khabar"] = Khabar(db, settings, clock)
+        runner = Runner(db, settings, clock, TelegramTransport(app))
+        app.bot_data["runner"] = runner
+        commands = bot_commands()
+        await app.bot.set_my_commands(commands)
+        await app.bot.set_my_commands(commands, language_code="hi")
+        runner.start()
+        assert app.job_queue is not None
+
+        async def tick(_: ContextTypes.DEFAULT_TYPE) -> None:
+            await runner.tick()
+
+        # The schedule is in the database: one repeating job finds whoever is due, and
+        # its first run right after start catches up what fell due while we were down.
+        app.job_queue.run_repeating(
+            tick,
+            interval=settings.tick_seconds,
+            first=0.1,
+            name="digest-tick",
+            job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
+        log.info("Khabar is running (database %s)", settings.db_path)
+
+    async def post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        runner: Runner | None = app.bot_data.get("runner")
+        if runner is not None:
+            await runner.stop()
+
+    async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        db: Database | None = app.bot_data.get("db")
+        if db is not None:
+            await db.close()
+
+    application = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_url or "")
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=ZoneInfo(settings.tz),
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .post_init(post_init)
+        .post_stop(post_stop)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    application.add_handler(CallbackQueryHandler(on_callback))
+    application.add_handler(MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, on_message))
+    application.add_error_handler(on_error)
+    return application
+
+
+def run(settings: Settings) -> None:
+    """Long polling until SIGINT/SIGTERM; PTB's run_polling installs the signal handlers."""
+    application = build_application(settings)
+    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)

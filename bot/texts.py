@@ -1,0 +1,117 @@
+"""Every Hindi sentence the bot says, in one place, so wording is reviewed and changed here.
+
+Texts are Telegram HTML: anything that comes from a user or an article is escaped by the
+caller before it is put in.
+"""
+
+from __future__ import annotations
+
+BOT_NAME = "ख़बर"
+
+# (command, one-line Hindi description, admin only) in the order /help shows them.
+COMMANDS: tuple[tuple[str, str, bool], ...] = (
+    ("start", "सदस्यता शुरू करें: रोज़ सुबह ख़बरों का डाइजेस्ट", False),
+    ("digest", "अभी का डाइजेस्ट: जो ख़बरें आपने नहीं पढ़ीं", False),
+    ("stories", "हाल की कहानियाँ, उनके नंबर के साथ", False),
+    ("story", "एक कहानी पूरी देखें: /story 3", False),
+    ("time", "डाइजेस्ट का समय देखें या बदलें: /time 07:30", False),
+    ("tz", "समय क्षेत्र देखें या बदलें: /tz Asia/Kolkata", False),
+    ("stop", "सदस्यता रोकें (सेटिंग्स बनी रहेंगी)", False),
+    ("help", "यह सूची", False),
+    ("post", "लेख जोड़ें: /post के बाद लेख, फ़ाइल या URL", True),
+    ("stats", "आँकड़े: सदस्य, लेख, कहानियाँ, आज भेजे डाइजेस्ट", True),
+)
+
+WELCOME = (
+    "नमस्ते{name}! 🙏 मैं <b>ख़बर</b> हूँ।\n\n"
+    "संपादक जो ख़बरें जोड़ते हैं, मैं हर एक का 2-3 वाक्यों में सार और मुख्य तथ्य "
+    "(कब, कितने, कौन, किसने क्या कहा) तैयार करता हूँ, और रोज़ सुबह आपको एक डाइजेस्ट भेजता हूँ।\n\n"
+    "⏰ आपका डाइजेस्ट रोज़ <b>{time}</b> बजे ({tz}) आएगा।\n"
+    "अभी पढ़ने के लिए /digest, समय बदलने के लिए /time 07:30, सारे कमांड के लिए /help।"
+)
+WELCOME_BACK = (
+    "फिर से स्वागत है{name}! 🙏 आपकी सदस्यता दोबारा शुरू हो गई है।\n"
+    "⏰ डाइजेस्ट रोज़ <b>{time}</b> बजे ({tz}) आएगा। अभी पढ़ने के लिए /digest।"
+)
+ALREADY_SUBSCRIBED = (
+    "आप पहले से सदस्य हैं{name}। ⏰ डाइजेस्ट रोज़ <b>{time}</b> बजे ({tz}) आता है।\n"
+    "अभी पढ़ने के लिए /digest, सारे कमांड के लिए /help।"
+)
+STOPPED = (
+    "आपकी सदस्यता रोक दी गई है, अब सुबह का डाइजेस्ट नहीं आएगा।\n"
+    "आपकी सेटिंग्स सुरक्षित हैं: /start भेजते ही सब फिर शुरू हो जाएगा।"
+)
+NOT_SUBSCRIBED = "आप अभी सदस्य नहीं हैं। सदस्यता के लिए /start भेजें।"
+
+HELP_HEADER = "<b>ख़बर के कमांड</b>"
+HELP_ADMIN_HEADER = "<b>संपादकों (एडमिन) के लिए</b>"
+HELP_POSTING = (
+    "<b>लेख कैसे भेजें</b> (संपादक)\n"
+    "• <code>/post</code> के बाद उसी संदेश में लेख: पहली पंक्ति शीर्षक, बाक़ी लेख।\n"
+    "• किसी संदेश (लेख) के जवाब में <code>/post</code>।\n"
+    "• .txt या .html फ़ाइल, कैप्शन में <code>/post</code>।\n"
+    "• <code>/post https://...</code>: पन्ना खोलकर लेख निकाल लिया जाएगा।\n"
+    "• सिर्फ़ <code>/post</code> भेजें, फिर अगला संदेश लेख माना जाएगा।\n"
+    "टर्मिनल में लंबा लेख: <code>/post</code> लिखकर Enter दबाएँ, लेख चिपकाएँ, "
+    "और आख़िर में अकेली पंक्ति में <code>.</code> लिखें।"
+)
+
+TIME_SHOW = "⏰ आपका डाइजेस्ट रोज़ <b>{time}</b> बजे ({tz}) आता है।\nबदलने के लिए: /time 07:30"
+TIME_SET = "✅ ठीक है! अब डाइजेस्ट रोज़ <b>{time}</b> बजे ({tz}) आएगा। अगला: {next}।"
+TIME_USAGE = (
+    "समय इस तरह लिखें: <code>/time 07:30</code>\n"
+    "24 घंटे की घड़ी में, 00:00 से 23:59 तक (जैसे शाम 6 बजे के लिए 18:00)।"
+)
+TZ_SHOW = "🌍 आपका समय क्षेत्र: <b>{tz}</b> (अभी वहाँ {local} बजे हैं)।\nबदलने के लिए: /tz Asia/Kolkata"
+TZ_SET = "✅ समय क्षेत्र अब <b>{tz}</b> है। डाइजेस्ट वहाँ के {time} बजे आएगा। अगला: {next}।"
+TZ_USAGE = (
+    "समय क्षेत्र इस तरह लिखें: <code>/tz Asia/Kolkata</code>\n"
+    "IANA नाम चाहिए, जैसे Asia/Kolkata, Asia/Dubai, Europe/London, America/New_York।"
+)
+
+DIGEST_HEADER = "🗞 <b>आपका ख़बर डाइजेस्ट</b> · {date}"
+DIGEST_HEADER_RECENT = (
+    "🗞 <b>पिछले 24 घंटे की ख़बरें</b> · {date}\n(नई ख़बर नहीं थी, इसलिए हाल की ख़बरें दोबारा)"
+)
+DIGEST_EMPTY = "अभी कोई ख़बर नहीं है। जैसे ही संपादक नई ख़बरें जोड़ेंगे, वे आपके डाइजेस्ट में आएँगी।"
+
+STORIES_HEADER = "📚 <b>हाल की कहानियाँ</b>"
+STORIES_LINE = "<b>#{id}</b> {title} · {count} लेख · {date}"
+STORIES_FOOTER = "कोई कहानी पूरी देखने के लिए: /story नंबर"
+STORIES_EMPTY = "अभी कोई कहानी नहीं है।"
+STORY_USAGE = "कहानी का नंबर लिखें, जैसे: <code>/story 3</code> (नंबर /stories में मिलेंगे)।"
+STORY_NOT_FOUND = "कहानी #{id} नहीं मिली। सूची के लिए /stories भेजें।"
+STORY_HEADER = "📖 <b>कहानी #{id}: {title}</b>\n{count} लेख · पहला {first}, ताज़ा {last}"
+
+POST_SAVED_NEW = "✅ लेख सहेजा गया: नई कहानी <b>#{story}</b>"
+POST_SAVED_CONTINUED = "✅ लेख सहेजा गया: कहानी <b>#{story}</b> में जुड़ा"
+POST_DUPLICATE = "ℹ️ यह लेख पहले से सहेजा हुआ है (कहानी <b>#{story}</b>), दोबारा नहीं जोड़ा।"
+POST_USAGE = (
+    "लेख नहीं मिला। /post के बाद लेख लिखें (पहली पंक्ति शीर्षक), किसी संदेश के जवाब में "
+    "/post भेजें, कैप्शन /post वाली .txt/.html फ़ाइल भेजें, या /post URL।"
+)
+POST_WAITING = "ठीक है, अब लेख भेजिए (पहली पंक्ति शीर्षक)। रद्द करने के लिए /cancel।"
+POST_CANCELLED = "ठीक है, लेख जोड़ना रद्द किया।"
+POST_EMPTY = "इस लेख में पढ़ने लायक कोई वाक्य नहीं मिला (सिर्फ़ विज्ञापन या ख़ाली पंक्तियाँ?)।"
+POST_NOT_HINDI = "यह लेख हिंदी में नहीं लगता। ख़बर अभी सिर्फ़ हिंदी (देवनागरी) लेख लेता है।"
+POST_TRUNCATED = "⚠️ लेख बहुत लंबा था, इसलिए उसका शुरुआती हिस्सा ही लिया गया।"
+POST_BAD_FILE = "यह फ़ाइल नहीं ले सकता। सिर्फ़ .txt या .html फ़ाइल भेजें (अधिकतम {mb} MB)।"
+POST_BAD_ENCODING = "फ़ाइल पढ़ी नहीं जा सकी: वह UTF-8 टेक्स्ट नहीं लगती।"
+FETCH_FAILED = "यह पन्ना खोला नहीं जा सका ({reason})। URL जाँचें, या लेख का टेक्स्ट सीधे भेजें।"
+FETCH_BAD_URL = "URL सही नहीं लगता। ऐसा लिखें: <code>/post https://example.com/khabar</code>"
+
+NOT_ADMIN = "माफ़ कीजिए, यह कमांड सिर्फ़ संपादकों (एडमिन) के लिए है।"
+UNKNOWN_COMMAND = "यह कमांड मैं नहीं पहचानता। सारे कमांड देखने के लिए /help भेजें।"
+PLAIN_TEXT_HINT = "मैं अभी बातचीत नहीं समझता 🙂 ख़बरें पढ़ने के लिए /digest, सारे कमांड के लिए /help।"
+INTERNAL_ERROR = "माफ़ कीजिए, कुछ गड़बड़ हो गई। आपका डेटा सुरक्षित है; थोड़ी देर बाद फिर कोशिश करें।"
+UNSUPPORTED_MESSAGE = "यह संदेश मैं नहीं पढ़ सकता। कमांड के लिए /help भेजें।"
+
+STATS = (
+    "📊 <b>आँकड़े</b>\n"
+    "सदस्य: {active} सक्रिय, {inactive} निष्क्रिय\n"
+    "लेख: {articles} · कहानियाँ: {stories}\n"
+    "आज ({date}) भेजे गए डाइजेस्ट: {digests_today}\n"
+    "भेजने की कतार में: {pending}"
+)
+
+SOURCE = "स्रोत"

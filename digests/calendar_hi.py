@@ -1,0 +1,71 @@
+"""Hindi month and weekday names from Babel's CLDR data, as spelling-tolerant patterns.
+
+Babel writes "फ़रवरी" and "नवंबर"; news sites also write "फरवरी" and "नवम्बर". The patterns
+accept an optional nukta after every consonant and both anusvara and half-म before ब/प, so
+the text matched is always the article's own spelling.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import regex
+from babel.dates import get_day_names, get_month_names
+
+from digests.normalize import NUKTA, fold_nukta
+
+LOCALE = "hi"
+# Spellings CLDR does not list but Hindi papers use every day.
+_EXTRA_WEEKDAYS = ("बृहस्पतिवार", "वीरवार", "इतवार")
+_EXTRA_MONTHS = ("अप्रेल",)
+_CONSONANT = regex.compile(r"[\u0915-\u0939\u0958-\u095f]")
+
+
+def month_names() -> tuple[str, ...]:
+    """Wide month names, January first, as Babel spells them for Hindi."""
+    names = get_month_names("wide", locale=LOCALE)
+    return tuple(names[i] for i in range(1, 13))
+
+
+def weekday_names() -> tuple[str, ...]:
+    """Wide weekday names, Monday first, as Babel spells them for Hindi."""
+    names = get_day_names("wide", locale=LOCALE)
+    return tuple(names[i] for i in range(7))
+
+
+def _tolerant(name: str) -> str:
+    """A regex for `name` that ignores nukta and anusvara/half-म spelling differences."""
+    base = fold_nukta(name)
+    parts: list[str] = []
+    i = 0
+    while i < len(base):
+        ch = base[i]
+        nxt = base[i + 1] if i + 1 < len(base) else ""
+        if ch == "ं" and nxt in "बप":
+            parts.append("(?:ं|म्)")
+        elif base.startswith("म्", i) and i + 2 < len(base) and base[i + 2] in "बप":
+            parts.append("(?:ं|म्)")
+            i += 1
+        else:
+            parts.append(regex.escape(ch))
+            if _CONSONANT.match(ch):
+                parts.append(f"{NUKTA}?")
+        i += 1
+    return "".join(parts)
+
+
+def _alternation(names: tuple[str, ...]) -> str:
+    longest_first = sorted({fold_nukta(n) for n in names}, key=len, reverse=True)
+    return "(?:" + "|".join(_tolerant(n) for n in longest_first) + ")"
+
+
+@cache
+def month_pattern() -> str:
+    """Regex source (no groups) matching any Hindi month name."""
+    return _alternation(month_names() + _EXTRA_MONTHS)
+
+
+@cache
+def weekday_pattern() -> str:
+    """Regex source (no groups) matching any Hindi weekday name."""
+    return _alternation(weekday_names() + _EXTRA_WEEKDAYS)

@@ -1,0 +1,168 @@
+"""Recognise the non-article lines that come along when a news page is copied and pasted.
+
+Each rule is deliberately narrow: a line is dropped only when it is short or wholly made of
+a known widget, plug or caption, because dropping a real sentence is worse than keeping a
+stray label (the summariser skips short lines anyway).
+"""
+
+from __future__ import annotations
+
+import regex
+
+from digests.normalize import fold_nukta
+
+# Lines longer than this are never clutter by prefix rules: real paragraphs are long.
+_MAX_PREFIX_WORDS = 25
+_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+
+# Whole-line labels (compared case-folded, nukta-folded, spaces collapsed, trailing
+# punctuation removed).
+_EXACT = frozenset(
+    fold_nukta(s).casefold()
+    for s in (
+        "advertisement",
+        "advertisementremove ad",
+        "advertisement remove ad",
+        "remove ad",
+        "ad",
+        "ads",
+        "sponsored",
+        "विज्ञापन",
+        "published",
+        "updated",
+        "story-hero-img",
+        "hero-img",
+        "image",
+        "photo",
+        "video",
+        "i",
+        "छोटा",
+        "मध्यम",
+        "बड़ा",
+        "a-",
+        "a+",
+        "a",
+        "text size",
+        "font size",
+        "×",
+        "x",
+        "close",
+        "मेंबर बनें",
+        "सब्सक्राइब करें",
+        "subscribe",
+        "share",
+        "शेयर",
+        "शेयर करें",
+        "tweet",
+        "follow us",
+        "also read",
+        "read also",
+        "read more",
+        "और पढ़ें",
+        "ये भी पढ़ें",
+        "यह भी पढ़ें",
+        "इसे भी पढ़ें",
+        "ये भी देखें",
+        "यह भी देखें",
+        "लोड हो रहा है",
+        "loading",
+        "comments",
+        "टिप्पणियां",
+        "tags",
+        "टैग",
+        "trending",
+        "ट्रेंडिंग",
+        "listen to this article",
+        "इस खबर को सुनें",
+        "सत्ता से सच बोलने के लिए आप जैसे सहयोगियों की जरूरत होती है",
+    )
+)
+
+# Line starts that point away from the article ("ये भी पढ़ें: ...", "फोटो: PTI"), when
+# followed by ":", "-", "|" or the end of the line. Matched on nukta-folded text.
+_POINTER_PREFIX = regex.compile(
+    r"""^[\s(\[|•*#-]*(?:
+        ये\ भी\ पढें|यह\ भी\ पढें|इसे\ भी\ पढें|ये\ भी\ देखें|यह\ भी\ देखें|और\ पढें
+        |also\ read|read\ also|read\ more|must\ read|recommended
+        |हमें\ फॉलो\ करें|फॉलो\ करें
+        |शेयर\ करें|share\ (?:this|on|via)|share
+        |फोटो(?:\ साभार)?|तस्वीर(?:\ साभार)?|चित्र|फाइल\ फोटो|प्रतीकात्मक\ (?:फोटो|तस्वीर|चित्र)
+        |photo(?:\ credit)?|image(?:\ source|\ credit)?|picture|file\ photo|representational\ image
+        |source|सोर्स|साभार
+    )\s*(?:[:|–—-]|$)
+    |^\s*(?:follow\ us|also\ read|read\ more|share\ on|subscribe\ to)\b""",
+    flags=regex.IGNORECASE | regex.VERBOSE,
+)
+# Byline and timestamp labels ("Updated: 01 Nov 2019", "लेखक: ..."): only on very short
+# lines without a danda, because a live-blog line "अपडेट: सरकार ने ..." is real text.
+_MAX_BYLINE_WORDS = 12
+_BYLINE_PREFIX = regex.compile(
+    r"""^[\s(\[|•*#-]*(?:
+        updated(?:\ on|\ at)?|last\ updated|published(?:\ on|\ at|\ by)?|posted(?:\ on|\ by)?
+        |अपडेटेड|अपडेट|प्रकाशित|प्रकाशन\ तिथि|edited\ by|written\ by|reported\ by|curated\ by
+        |authored\ by|by|लेखक|रिपोर्ट|संवाददाता|एडिटेड\ बाय|द्वारा|स्रोत
+    )\s*(?:[:|–—-]|$)""",
+    flags=regex.IGNORECASE | regex.VERBOSE,
+)
+# "By Rahul Sharma" bylines have no colon: a short Latin line starting with "By".
+_BYLINE = regex.compile(r"^by\s+\p{Lu}[\p{L}.\s,&]{0,60}$", flags=regex.IGNORECASE)
+# Parenthesised captions: "(फोटो साभार: ट्विटर)", "(Photo: PTI)", "(प्रतीकात्मक तस्वीर)".
+_CAPTION = regex.compile(
+    r"^[(\[]\s*(?:फोटो|तस्वीर|चित्र|फाइल|प्रतीकात्मक|photo|image|picture|file|representational)"
+    r"[^)\]]*[)\]]$",
+    flags=regex.IGNORECASE,
+)
+# Membership and subscription plugs, anywhere in a short or parenthesised line.
+_PLUG = regex.compile(
+    r"मेंबर\ बनें|मेंबर\ बनिए|सदस्य\ बनें|सब्सक्राइब\ करें|subscribe\ to|become\ a\ member"
+    r"|डाउनलोड\ करें\ ऐप|ऐप\ डाउनलोड|app\ download|download\ (?:the\ )?app",
+    flags=regex.IGNORECASE | regex.VERBOSE,
+)
+# A line of only social network names ("Facebook Twitter WhatsApp Email").
+_SOCIAL = regex.compile(
+    r"^(?:(?:facebook|twitter|x|whatsapp|telegram|linkedin|email|e-mail|koo|instagram"
+    r"|youtube|copy\ link|link|pinterest|reddit|फेसबुक|ट्विटर|व्हाट्सएप|ईमेल)[\s,|•/]*){2,}$",
+    flags=regex.IGNORECASE | regex.VERBOSE,
+)
+# Timestamps such as "Updated: 01 Nov 2019, 10:32 AM IST" or "10:32 AM IST".
+_TIMESTAMP = regex.compile(r"\b\d{1,2}:\d{2}\s*(?:am|pm)?\s*(?:ist|gmt|utc)\b", regex.IGNORECASE)
+_AD_TOKEN = regex.compile(r"ADVERTISEMENT(?:\s*REMOVE\s*AD)?")
+_LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
+_TRAILING_PUNCT = regex.compile(r"[\s:|.\-–—>»]+$")
+
+
+def strip_inline_clutter(line: str) -> str:
+    """Remove ad tokens glued into a line ("ADVERTISEMENTREMOVE ADसमाचार ...").
+
+    Only the upper-case token is removed, so the word "advertisement" inside a sentence
+    stays.
+    """
+    if "ADVERTISEMENT" not in line:
+        return line
+    return _AD_TOKEN.sub(" ", line).strip()
+
+
+def is_clutter_line(line: str) -> bool:
+    """Tell whether one (already normalised) line is page furniture, not article text."""
+    text = line.strip()
+    if not text:
+        return True
+    if not _LETTER_OR_DIGIT.search(text):
+        return True  # "×", "***", "—", emoji-only lines
+    folded = fold_nukta(text).casefold()
+    key = _TRAILING_PUNCT.sub("", " ".join(folded.split()))
+    if key in _EXACT:
+        return True
+    words = len(_WORD.findall(text))
+    short_label = words <= _MAX_BYLINE_WORDS and "।" not in text
+    if short_label and (
+        _BYLINE_PREFIX.match(folded) or _BYLINE.match(text) or _TIMESTAMP.search(text)
+    ):
+        return True
+    if words <= _MAX_PREFIX_WORDS:
+        if _POINTER_PREFIX.match(folded) or _CAPTION.match(text):
+            return True
+        if _SOCIAL.match(key) or _PLUG.search(folded):
+            return True
+    # A wholly parenthesised promo paragraph: "(क्विंट हिन्दी, ... मेंबर बनें ...)".
+    return text.startswith("(") and text.endswith(")") and bool(_PLUG.search(folded))

@@ -1,0 +1,99 @@
+"""Datelines: the "नई दिल्ली:" a news report opens with.
+
+Readers of a digest do not need them in the summary (and ILSUM's human summaries leave them
+out), but the place they name is a useful `where` fact.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from digests.normalize import fold_nukta
+from digests.sentences import count_words
+
+# "नई दिल्ली:", "नोएडा (उप्र):", "मॉस्को/नई दिल्ली:", "चंडीगढ़, 12 मई:" at a sentence start.
+_DATELINE = regex.compile(
+    r"^(?P<place>[\p{L}\p{M}]+(?:[ /][\p{L}\p{M}]+){0,2})\s*(?:\([^()]{1,30}\))?"
+    r"(?:,\s*[\p{L}\p{M}\p{N} ]{1,30}?)?\s*(?P<sep>[:ः|])\s+"
+)
+# A whole short sentence that is only a dateline: "लखनऊ।", "नई दिल्ली, जेएनएन।".
+_DATELINE_SENTENCE = regex.compile(
+    r"^(?P<place>[\p{L}\p{M}]+(?:[ /][\p{L}\p{M}]+){0,2})\s*(?:\([^()]{1,30}\))?"
+    r"(?:,\s*[\p{L}\p{M} ]{1,20})?\s*[।.|:ः]$"
+)
+# Words that show the text before a colon is a clause ("उन्होंने कहा:"), not a dateline.
+_CLAUSE_WORDS = frozenset(
+    [
+        "ने",
+        "है",
+        "हैं",
+        "था",
+        "थी",
+        "थे",
+        "कहा",
+        "कहना",
+        "बताया",
+        "का",
+        "की",
+        "के",
+        "को",
+        "में",
+        "से",
+        "पर",
+        "और",
+        "कि",
+        "यह",
+        "ये",
+        "वह",
+        "वो",
+    ]
+)
+# Adverbs that end in visarga, which otherwise looks like a dateline colon ("अतः ...").
+_VISARGA_ADVERBS = frozenset(
+    [
+        "अतः",
+        "पुनः",
+        "प्रातः",
+        "संभवतः",
+        "सम्भवतः",
+        "मूलतः",
+        "स्वतः",
+        "क्रमशः",
+        "प्रायः",
+        "वस्तुतः",
+        "सामान्यतः",
+        "अंततः",
+        "मुख्यतः",
+        "विशेषतः",
+        "पूर्णतः",
+        "अंशतः",
+        "प्रथमतः",
+    ]
+)
+# The rest of a sentence after a dateline must still be a sentence.
+_MIN_REST_WORDS = 4
+
+
+def _plausible_place(place: str, sep: str) -> bool:
+    words = place.replace("/", " ").split()
+    if not words or any(w in _CLAUSE_WORDS for w in words):
+        return False
+    return not (sep == "ः" and fold_nukta(words[-1] + "ः") in _VISARGA_ADVERBS)
+
+
+def split_dateline(sentence: str) -> tuple[str | None, str]:
+    """(dateline place or None, sentence without the dateline)."""
+    m = _DATELINE.match(sentence)
+    if m and _plausible_place(m.group("place"), m.group("sep")):
+        rest = sentence[m.end() :]
+        if count_words(rest) >= _MIN_REST_WORDS:
+            return m.group("place"), rest
+    return None, sentence
+
+
+def dateline_only(sentence: str) -> str | None:
+    """The place when the whole sentence is a dateline ("लखनऊ।"), else None."""
+    m = _DATELINE_SENTENCE.match(sentence.strip())
+    if m and _plausible_place(m.group("place"), ""):
+        return m.group("place")
+    return None

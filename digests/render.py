@@ -1,0 +1,85 @@
+"""Digest cards and messages in Telegram HTML (parse_mode="HTML").
+
+All article text is escaped here, so a "<" in a headline can never break a message; the
+header passed to render_digest is HTML the caller built (and escaped) itself.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+from collections.abc import Sequence
+
+from digests.model import DigestItem, Fact
+from digests.telegram_html import TELEGRAM_LIMIT, split_html, visible_length
+
+FACT_EMOJI = {"when": "🗓", "number": "🔢", "who": "👤", "quote": "💬", "where": "📍"}
+SOURCE_LABEL = "स्रोत"
+_SEPARATOR = "\n\n"
+
+__all__ = ["escape", "render_digest", "render_item", "split_html", "visible_length"]
+
+
+def escape(text: str) -> str:
+    """Escape <, > and & for Telegram HTML; quotes stay as they are in text."""
+    return html_lib.escape(text, quote=False)
+
+
+def _fact_line(fact: Fact) -> str:
+    return f"{FACT_EMOJI.get(fact.kind, '•')} {escape(fact.text)}"
+
+
+def _safe_url(url: str | None) -> str | None:
+    """Only http(s) links: Telegram rejects a message whose href it cannot use."""
+    if not url:
+        return None
+    url = url.strip()
+    if not url.lower().startswith(("http://", "https://")) or any(c.isspace() for c in url):
+        return None
+    return url
+
+
+def render_item(item: DigestItem, index: int | None = None) -> str:
+    """One story card: bold title with its #id, the summary, one line per fact, the link."""
+    number = f"{index}. " if index is not None else ""
+    lines = [f"<b>{number}{escape(item.title)}</b> #{item.story_id}"]
+    if item.summary:
+        lines.append(escape(item.summary))
+    lines.extend(_fact_line(f) for f in item.facts)
+    if item.article_count > 1:
+        lines.append(f"📰 इस खबर पर {item.article_count} रिपोर्ट")
+    url = _safe_url(item.url)
+    if url:
+        lines.append(f'<a href="{html_lib.escape(url, quote=True)}">{SOURCE_LABEL}</a>')
+    return "\n".join(lines)
+
+
+def render_digest(
+    header: str, items: Sequence[DigestItem], limit: int = TELEGRAM_LIMIT
+) -> list[str]:
+    """Messages for a digest: header and cards separated by blank lines.
+
+    Whole cards are packed into each message; a card is only split (at sentence, then word
+    boundaries, tags kept balanced) when it alone is longer than a message.
+    """
+    blocks = [header] if header and header.strip() else []
+    blocks.extend(render_item(item, n) for n, item in enumerate(items, start=1))
+    messages: list[str] = []
+    current: list[str] = []
+    used = 0
+    gap = len(_SEPARATOR)
+    for block in blocks:
+        size = visible_length(block)
+        if size > limit:
+            if current:
+                messages.append(_SEPARATOR.join(current))
+                current, used = [], 0
+            messages.extend(split_html(block, limit))
+            continue
+        if current and used + gap + size > limit:
+            messages.append(_SEPARATOR.join(current))
+            current, used = [], 0
+        used += size + (gap if current else 0)
+        current.append(block)
+    if current:
+        messages.append(_SEPARATOR.join(current))
+    return messages

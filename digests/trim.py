@@ -1,0 +1,27 @@
+"""Cutting text to a word budget without breaking a word."""
+
+from __future__ import annotations
+
+import regex
+
+from digests.sentences import WORD_PATTERN
+
+_WORD = regex.compile(WORD_PATTERN)
+_TRAILING = regex.compile(r"[\s,;:।॥.\-–—(“‘\"']+$")
+ELLIPSIS = "…"
+
+
+def truncate_words(text: str, max_words: int, ellipsis: str = ELLIPSIS) -> str:
+    """Keep the first `max_words` words, cut right after the last kept word.
+
+    Dangling punctuation at the cut is removed before the ellipsis so the result reads
+    "... मई में…" rather than "... मई में, …". Text within the budget is returned as is.
+    """
+    if max_words <= 0 or not text:
+        return ""
+    end = -1
+    for count, m in enumerate(_WORD.finditer(text), start=1):
+        if count > max_words:
+            return _TRAILING.sub("", text[:end]) + ellipsis
+        end = m.end()
+    return text

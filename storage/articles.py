@@ -1,0 +1,119 @@
+"""Queries on articles: dedupe by content hash, and what a subscriber has not yet received."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from digests.model import Digested, Fact
+from storage.db import Database
+from storage.timeutil import from_db, to_db
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    id: int
+    story_id: int
+    title: str
+    summary: str
+    facts: tuple[Fact, ...]
+    source_url: str | None
+    posted_at: datetime
+
+
+_COLUMNS = "a.id, a.story_id, a.title, a.summary, a.facts, a.source_url, a.posted_at"
+
+
+def _from_row(row: aiosqlite.Row) -> StoredArticle:
+    facts = tuple(Fact(f["kind"], f["text"]) for f in json.loads(row["facts"]))
+    posted = from_db(row["posted_at"])
+    assert posted is not None
+    return StoredArticle(
+        id=row["id"],
+        story_id=row["story_id"],
+        title=row["title"],
+        summary=row["summary"],
+        facts=facts,
+        source_url=row["source_url"],
+        posted_at=posted,
+    )
+
+
+def facts_json(facts: Iterable[Fact]) -> str:
+    return json.dumps([{"kind": f.kind, "text": f.text} for f in facts], ensure_ascii=False)
+
+
+async def find_by_hash(db: Database, content_hash: str) -> StoredArticle | None:
+    row = await db.fetchone(
+        f"SELECT {_COLUMNS} FROM articles a WHERE content_hash = ?", [content_hash]
+    )
+    return None if row is None else _from_row(row)
+
+
+async def get(db: Database, article_id: int) -> StoredArticle | None:
+    row = await db.fetchone(f"SELECT {_COLUMNS} FROM articles a WHERE id = ?", [article_id])
+    return None if row is None else _from_row(row)
+
+
+async def insert(
+    tx: aiosqlite.Connection,
+    *,
+    story_id: int,
+    article: Digested,
+    content_hash: str,
+    source_url: str | None,
+    posted_by: int | None,
+    posted_at: datetime,
+) -> int:
+    cur = await tx.execute(
+        "INSERT INTO articles (story_id, content_hash, title, body, summary, facts,"
+        " source_url, posted_by, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            story_id,
+            content_hash,
+            article.title,
+            article.body,
+            article.summary,
+            facts_json(article.facts),
+            source_url,
+            posted_by,
+            to_db(posted_at),
+        ),
+    )
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+async def of_story(db: Database, story_id: int) -> list[StoredArticle]:
+    rows = await db.fetchall(
+        f"SELECT {_COLUMNS} FROM articles a WHERE story_id = ? ORDER BY posted_at, id", [story_id]
+    )
+    return [_from_row(r) for r in rows]
+
+
+async def not_received(db: Database, chat_id: int, since: datetime) -> list[StoredArticle]:
+    """Articles posted since `since` that were never given to this chat, newest first."""
+    rows = await db.fetchall(
+        f"SELECT {_COLUMNS} FROM articles a WHERE a.posted_at >= ? AND NOT EXISTS"
+        " (SELECT 1 FROM received r WHERE r.chat_id = ? AND r.article_id = a.id)"
+        " ORDER BY a.posted_at DESC, a.id DESC",
+        [to_db(since), chat_id],
+    )
+    return [_from_row(r) for r in rows]
+
+
+async def posted_since(db: Database, since: datetime) -> list[StoredArticle]:
+    rows = await db.fetchall(
+        f"SELECT {_COLUMNS} FROM articles a WHERE a.posted_at >= ?"
+        " ORDER BY a.posted_at DESC, a.id DESC",
+        [to_db(since)],
+    )
+    return [_from_row(r) for r in rows]
+
+
+async def count(db: Database) -> int:
+    return int(await db.scalar("SELECT count(*) FROM articles"))

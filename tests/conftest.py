@@ -1,0 +1,73 @@
+"""Shared fixtures: a real SQLite file per test, a clock that moves only when told."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.commands import Khabar
+from bot.config import Settings
+from bot.replies import Incoming, Reply
+from storage.db import Database
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ADMIN = 1
+READER = 42
+
+# 2026-11-27 05:00 UTC is 10:30 in Asia/Kolkata.
+START = datetime(2026, 11, 27, 5, 0, tzinfo=UTC)
+
+
+def fixture_text(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(db_path=tmp_path / "khabar.db", admins=frozenset({ADMIN}))
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[Database]:
+    async with Database(settings.db_path) as database:
+        yield database
+
+
+@pytest.fixture
+def khabar(db: Database, settings: Settings, clock: ManualClock) -> Khabar:
+    return Khabar(db, settings, clock)
+
+
+class Chat:
+    """Talks to the command layer as one user, the way a front end does."""
+
+    def __init__(self, khabar: Khabar, user_id: int, first_name: str | None = "राधा") -> None:
+        self.khabar = khabar
+        self.user_id = user_id
+        self.first_name = first_name
+
+    async def send(self, text: str, **extra: object) -> list[Reply]:
+        msg = Incoming(self.user_id, self.user_id, text, self.first_name, **extra)  # type: ignore[arg-type]
+        return await self.khabar.handle(msg)
+
+    async def say(self, text: str, **extra: object) -> str:
+        return "\n".join(r.text for r in await self.send(text, **extra))
+
+
+@pytest.fixture
+def admin(khabar: Khabar) -> Chat:
+    return Chat(khabar, ADMIN, "संपादक")
+
+
+@pytest.fixture
+def reader(khabar: Khabar) -> Chat:
+    return Chat(khabar, READER)

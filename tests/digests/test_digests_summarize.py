@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from digests.sentences import count_words, split_sentences
+from digests.summarize import summarize, trim_dateline
+
+LEAD = "राज्य सरकार ने सोमवार को शहर की दूसरी मेट्रो लाइन को मंजूरी दे दी।"
+SECOND = "यह लाइन पुराने बस अड्डे से हवाई अड्डे तक जाएगी और इस पर चौदह स्टेशन होंगे।"
+THIRD = "परियोजना पर लगभग छह हजार करोड़ रुपये खर्च होने का अनुमान है।"
+
+
+def test_summary_is_leading_whole_sentences_in_order() -> None:
+    summary = summarize(f"{LEAD} {SECOND} {THIRD} चौथा वाक्य भी यहां पर है।")
+    assert summary.startswith(LEAD)
+    sentences = split_sentences(summary)
+    assert 1 <= len(sentences) <= 3
+    assert all(s in (LEAD, SECOND, THIRD) for s in sentences)
+
+
+def test_summary_respects_60_word_limit() -> None:
+    long_sentences = " ".join(
+        f"यह {n} वां वाक्य है जिसमें कई शब्द हैं और यह काफी लंबा है ताकि सीमा की जांच हो सके।"
+        for n in range(20)
+    )
+    summary = summarize(long_sentences, max_words=60)
+    assert 0 < count_words(summary) <= 60
+
+
+def test_overlong_first_sentence_is_cut_at_word_with_ellipsis() -> None:
+    words = [f"शब्द{n}" for n in range(100)]
+    summary = summarize(" ".join(words) + "।", max_words=60)
+    assert summary.endswith("…")
+    assert count_words(summary) == 60
+    assert summary.rstrip("…").split()[-1] == "शब्द59"
+
+
+def test_headings_and_short_lines_are_skipped() -> None:
+    body = f"सरकार को मई में दी थी जानकारी\n\nनई दिल्ली, जेएनएन।\n\n{LEAD}"
+    assert summarize(body).startswith(LEAD)
+
+
+def test_dateline_is_trimmed() -> None:
+    assert summarize(f"नई दिल्ली: {LEAD}").startswith(LEAD)
+    assert trim_dateline(f"चंडीगढ़: {LEAD}") == LEAD
+    assert trim_dateline(f"नोएडा (उप्र): {LEAD}") == LEAD
+    # A clause before a colon is not a dateline.
+    said = "उन्होंने कहा: हम यह काम पूरा करेंगे और जल्द करेंगे।"
+    assert trim_dateline(said) == said
+    adverb = "अतः सरकार ने यह फैसला लिया है कि काम रुकेगा।"
+    assert trim_dateline(adverb) == adverb
+
+
+def test_quote_fragments_and_intros_are_skipped() -> None:
+    body = f"मंत्री ने बताया-\n\n“हम इस लाइन को समय पर पूरा करेंगे. इसके लिए काम दिन-रात चलेगा.”\n\n{LEAD}"
+    assert summarize(body).startswith(LEAD)
+
+
+def test_title_is_not_repeated() -> None:
+    assert summarize(f"{LEAD}\n\n{SECOND}", title=LEAD.rstrip("।")).startswith(SECOND)
+
+
+def test_empty_and_non_sentences() -> None:
+    assert summarize("") == ""
+    assert summarize("एक दो") == ""
+    assert summarize(LEAD, max_words=0) == ""

@@ -1,0 +1,176 @@
+"""The real python-telegram-bot application over HTTP against a local Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import texts
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.telegram_app import build_application
+from storage import subscribers
+from tests.conftest import ADMIN, READER, fixture_text
+from tests.support.botapi import FakeBotAPI
+
+TOKEN = "123456:TEST-token-that-must-not-leak"
+
+
+@dataclass
+class Running:
+    api: FakeBotAPI
+    clock: ManualClock
+    app: Any
+
+    async def ask(self, user: int, text: str, **extra: Any) -> str:
+        """Send a message as `user` and return the text of the bot's next reply."""
+        before = len(self.api.messages_to(user))
+        self.api.push_message(user, text, first_name="राधा", **extra)
+        sent = await self.api.wait_for(lambda s: len([m for m in s if m.chat_id == user]) > before)
+        return [m for m in sent if m.chat_id == user][before].plain_text or ""
+
+
+@pytest.fixture
+async def running(tmp_path: Path, clock: ManualClock) -> AsyncIterator[Running]:
+    async with FakeBotAPI() as api:
+        settings = Settings(
+            db_path=tmp_path / "khabar.db",
+            admins=frozenset({ADMIN}),
+            token=TOKEN,
+            api_base_url=api.base_url,
+            api_file_url=api.base_file_url,
+            tick_seconds=0.1,
+            per_chat_interval=0.0,
+        )
+        app = build_application(settings, clock=clock)
+        await app.initialize()
+        if app.post_init:
+            await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            yield Running(api, clock, app)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            if app.post_stop:
+                await app.post_stop(app)
+            await app.shutdown()
+            if app.post_shutdown:
+                await app.post_shutdown(app)
+
+
+async def test_menu_is_registered_in_hindi(running: Running) -> None:
+    await running.api.wait_for_request("setMyCommands", count=2)
+    menu = running.api.commands
+    names = [c["command"] for c in menu["hi"]]
+    assert names == [name for name, _d, _a in texts.COMMANDS]
+    assert menu[""] == menu["hi"]
+
+
+async def test_reader_and_editor_end_to_end(running: Running) -> None:
+    welcome = await running.ask(READER, "/start")
+    assert "07:00" in welcome and "Asia/Kolkata" in welcome
+    posted = await running.ask(ADMIN, "/post " + fixture_text("metro.txt"))
+    assert "#1" in posted
+    refused = await running.ask(READER, "/post " + fixture_text("monsoon.txt"))
+    assert refused == texts.NOT_ADMIN
+    digest = await running.ask(READER, "/digest")
+    assert "मेट्रो" in digest and "#1" in digest
+    usage = await running.ask(READER, "/time 25:99")
+    assert "24 घंटे" in usage
+    assert "Mars/Base" not in await running.ask(READER, "/tz Mars/Base")
+
+
+async def test_document_post_and_story_button(running: Running) -> None:
+    running.api.push_message(
+        ADMIN,
+        None,
+        document=("page.html", fixture_text("page.html").encode(), "text/html"),
+        caption="/post",
+    )
+    sent = await running.api.wait_for(1)
+    assert "#1" in (sent[-1].plain_text or "")
+    await running.ask(READER, "/stories")
+    listing = running.api.messages_to(READER)[-1]
+    assert listing.reply_markup is not None
+    button = listing.reply_markup["inline_keyboard"][0][0]
+    assert button["callback_data"] == "story:1"
+    running.api.push_callback(READER, "story:1", listing.message_id)
+    await running.api.wait_for_request("answerCallbackQuery")
+    shown = await running.api.wait_for(lambda s: len([m for m in s if m.chat_id == READER]) == 2)
+    assert "कहानी #1" in (shown[-1].plain_text or "")
+
+
+async def test_morning_digest_arrives_when_the_clock_reaches_the_time(running: Running) -> None:
+    await running.ask(READER, "/start")
+    await running.ask(ADMIN, "/post " + fixture_text("metro.txt"))
+    await running.ask(READER, "/time 10:31")  # the clock shows 10:30 in Kolkata
+    other = 43
+    await running.ask(other, "/start")  # subscribed at 07:00: not due now
+    await asyncio.sleep(0.4)  # several ticks pass before the time
+    assert len(running.api.messages_to(READER)) == 2  # welcome and the /time answer
+    running.clock.advance(timedelta(minutes=1, seconds=1))
+    sent = await running.api.wait_for(lambda s: len([m for m in s if m.chat_id == READER]) == 3)
+    digest = [m for m in sent if m.chat_id == READER][-1]
+    assert "मेट्रो" in (digest.plain_text or "") and digest.parse_mode == "HTML"
+    await asyncio.sleep(0.4)
+    assert len(running.api.messages_to(READER)) == 3  # the digest, exactly once
+    assert len(running.api.messages_to(other)) == 1  # only the welcome
+
+
+async def test_blocked_reader_is_marked_inactive(running: Running) -> None:
+    await running.ask(READER, "/start")
+    await running.ask(ADMIN, "/post " + fixture_text("metro.txt"))
+    await running.ask(READER, "/time 10:31")
+    running.api.block(READER)
+    running.clock.advance(timedelta(minutes=2))
+    await running.api.wait_for_request("sendMessage", count=4)
+    db = running.app.bot_data["db"]
+    for _ in range(100):
+        sub = await subscribers.get(db, READER)
+        if sub is not None and not sub.active:
+            break
+        await asyncio.sleep(0.05)
+    assert sub is not None and not sub.active
+    assert "1 निष्क्रिय" in await running.ask(ADMIN, "/stats")
+
+
+async def test_khabar_run_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    async with FakeBotAPI() as api:
+        env = dict(os.environ)
+        env.update(
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_API_BASE_URL=api.base_url,
+            KHABAR_DB=str(tmp_path / "run.db"),
+            KHABAR_ADMINS=str(ADMIN),
+        )
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        try:
+            api.push_message(READER, "/start")
+            sent = await api.wait_for(1, timeout=30)
+            assert "07:00" in (sent[0].plain_text or "")
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            output, _ = await asyncio.wait_for(proc.communicate(), timeout=30)
+        assert proc.returncode == 0, output.decode()
+        assert TOKEN not in output.decode()
+        assert TOKEN.split(":")[1] not in output.decode()
