@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.clock import Clock
 from bot.config import Settings, parse_hhmm, parse_zone
-from bot.digest import build_digest
+from bot.digest import build_digest, record_given
 from bot.fetch import FetchError, fetch_page, is_url
 from bot.posting import (
     MAX_FILE_BYTES,
@@ -22,17 +22,21 @@ from bot.posting import (
     UndecodableFile,
     UnsupportedFile,
     looks_like_html,
+    move_article,
     post_article,
     source_from_file,
     source_from_html,
+    split_article,
 )
-from bot.replies import Button, Incoming, Reply
+from bot.replies import Button, CallbackResult, Incoming, Reply
 from bot.schedule import next_occurrence
+from bot.updates import fan_out, story_buttons
 from digests.article import EmptyArticle, NotHindi
 from digests.dates import format_date, format_date_time
 from digests.model import DigestItem
 from digests.render import escape, render_item
-from storage import articles, deliveries, stories, subscribers
+from digests.sentences import split_sentences
+from storage import articles, deliveries, follows, stories, subscribers
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -56,6 +60,17 @@ def parse_command(text: str) -> tuple[str, str] | None:
     return match.group(1).lower(), stripped[match.end() :].strip()
 
 
+def number_arg(args: str) -> int | None:
+    """'#12' or '12' -> 12; None for anything else (huge numbers included)."""
+    number = args.strip().lstrip("#")
+    return int(number) if number.isdigit() and number.isascii() and len(number) <= 12 else None
+
+
+def first_sentence(text: str) -> str:
+    sentences = split_sentences(text)
+    return sentences[0] if sentences else text
+
+
 class BadUrl(ValueError):
     """Looks like a link but is not one we can fetch."""
 
@@ -73,8 +88,12 @@ class Khabar:
         settings: Settings,
         clock: Clock,
         fetch: Fetcher = fetch_page,
+        on_outbox: Callable[[], None] | None = None,
     ) -> None:
+        """`on_outbox` is called after updates were written to the outbox, so the front
+        end's sender can send them now rather than at its next tick."""
         self.db = db
+        self.on_outbox = on_outbox
         self.settings = settings
         self.clock = clock
         self.fetch = fetch
@@ -87,6 +106,12 @@ class Khabar:
             "time": (self._time, False),
             "tz": (self._tz, False),
             "stories": (self._stories, False),
+            "follow": (self._follow, False),
+            "unfollow": (self._unfollow, False),
+            "following": (self._following, False),
+            "quiet": (self._quiet, False),
+            "move": (self._move, True),
+            "split": (self._split, True),
             "story": (self._story, False),
             "cancel": (self._cancel, False),
             "post": (self._post, True),
@@ -104,13 +129,50 @@ class Khabar:
             log.exception("command failed for chat %s", msg.chat_id)
             return [Reply(texts.INTERNAL_ERROR)]
 
-    async def handle_callback(self, user_id: int, chat_id: int, data: str) -> list[Reply]:
-        """A button press; data is what our own Button put there (at most 64 bytes)."""
+    async def handle_callback(
+        self,
+        user_id: int,
+        chat_id: int,
+        data: str,
+        buttons: tuple[tuple[Button, ...], ...] = (),
+    ) -> CallbackResult:
+        """A button press; `data` is what our own Button carried, `buttons` the pressed
+        message's keyboard, returned with the pressed toggle flipped in place."""
+        try:
+            return await self._callback(user_id, chat_id, data, buttons)
+        except Exception:
+            log.exception("callback %r failed for chat %s", data, chat_id)
+            return CallbackResult(replies=(Reply(texts.INTERNAL_ERROR),))
+
+    async def _callback(
+        self, user_id: int, chat_id: int, data: str, buttons: tuple[tuple[Button, ...], ...]
+    ) -> CallbackResult:
         kind, _, arg = data.partition(":")
+        if not arg.isdigit() or len(arg) > 12:
+            log.warning("unknown callback data %r", data)
+            return CallbackResult(toast=texts.UNKNOWN_COMMAND_SHORT)
+        story_id = int(arg)
         if kind == "story":
-            return await self.handle(Incoming(user_id, chat_id, f"/story {arg}"))
-        log.warning("unknown callback data %r", data)
-        return [Reply(texts.UNKNOWN_COMMAND)]
+            replies = await self.handle(Incoming(user_id, chat_id, f"/story {story_id}"))
+            return CallbackResult(replies=tuple(replies))
+        if kind not in ("f", "u"):
+            return CallbackResult(toast=texts.UNKNOWN_COMMAND_SHORT)
+        if await stories.get(self.db, story_id) is None:
+            return CallbackResult(toast=texts.TOAST_GONE)
+        if await subscribers.get(self.db, chat_id) is None:
+            await self._subscribe(chat_id, None)
+        if kind == "f":
+            await self._do_follow(chat_id, story_id)
+            toast = texts.TOAST_FOLLOWED.format(story=story_id)
+        else:
+            await follows.unfollow(self.db, chat_id, story_id)
+            toast = texts.TOAST_UNFOLLOWED.format(story=story_id)
+        flipped = story_buttons(story_id, following=kind == "f")[0]
+        new_rows = tuple(
+            tuple(flipped if b.data in (f"f:{story_id}", f"u:{story_id}") else b for b in row)
+            for row in buttons
+        )
+        return CallbackResult(toast=toast, buttons=new_rows if new_rows != buttons else None)
 
     async def _dispatch(self, msg: Incoming) -> list[Reply]:
         parsed = parse_command(msg.text)
@@ -140,21 +202,26 @@ class Khabar:
 
     # -- subscription --------------------------------------------------------------------
 
+    async def _subscribe(self, chat_id: int, first_name: str | None) -> None:
+        now = self.clock.now()
+        tz, at = self.settings.tz, self.settings.digest_time
+        await subscribers.create(
+            self.db,
+            chat_id=chat_id,
+            first_name=first_name,
+            digest_time=at,
+            tz=tz,
+            next_digest_at=next_occurrence(at, tz, now),
+            now=now,
+        )
+
     async def _start(self, msg: Incoming, args: str) -> list[Reply]:
         now = self.clock.now()
         sub = await subscribers.get(self.db, msg.chat_id)
         name = _greeting_name(msg.first_name)
         if sub is None:
+            await self._subscribe(msg.chat_id, msg.first_name)
             tz, at = self.settings.tz, self.settings.digest_time
-            await subscribers.create(
-                self.db,
-                chat_id=msg.chat_id,
-                first_name=msg.first_name,
-                digest_time=at,
-                tz=tz,
-                next_digest_at=next_occurrence(at, tz, now),
-                now=now,
-            )
             template = texts.WELCOME
         elif not sub.active:
             tz, at = sub.tz, sub.digest_time
@@ -163,7 +230,13 @@ class Khabar:
         else:
             tz, at = sub.tz, sub.digest_time
             template = texts.ALREADY_SUBSCRIBED
-        return [Reply(template.format(name=name, time=at, tz=tz))]
+        replies = [Reply(template.format(name=name, time=at, tz=tz))]
+        payload = args.strip()
+        if payload.startswith("story_") and payload[6:].isdigit():
+            # A deep link t.me/<bot>?start=story_N: subscribe, follow N and show it.
+            replies += await self._follow(msg, payload[6:])
+            replies += await self._story(msg, payload[6:])
+        return replies
 
     async def _stop(self, msg: Incoming, args: str) -> list[Reply]:
         sub = await subscribers.get(self.db, msg.chat_id)
@@ -233,8 +306,8 @@ class Khabar:
             return [Reply(texts.DIGEST_EMPTY)]
         if sub is not None:
             async with self.db.transaction() as tx:
-                await deliveries.mark_received(tx, msg.chat_id, digest.article_ids, None, now)
-        return digest.replies
+                await record_given(tx, msg.chat_id, digest, None, now)
+        return digest.replies or [Reply(texts.DIGEST_EMPTY)]
 
     async def _stories(self, msg: Incoming, args: str) -> list[Reply]:
         recent = await stories.recent(self.db, limit=10)
@@ -252,17 +325,23 @@ class Khabar:
                 )
             )
         lines += ["", texts.STORIES_FOOTER]
-        buttons = [Button(f"📖 #{s.id}", data=f"story:{s.id}") for s in recent]
-        rows = tuple(tuple(buttons[i : i + 5]) for i in range(0, len(buttons), 5))
+        followed = await follows.followed_among(self.db, msg.chat_id, [s.id for s in recent])
+        rows = tuple(
+            (
+                Button(texts.STORY_BUTTON.format(story=s.id), data=f"story:{s.id}"),
+                *story_buttons(s.id, s.id in followed),
+            )
+            for s in recent
+        )
         return [Reply("\n".join(lines), rows)]
 
     async def _story(self, msg: Incoming, args: str) -> list[Reply]:
-        number = args.strip().lstrip("#")
-        if not number.isdigit() or len(number) > 12:
+        number = number_arg(args)
+        if number is None:
             return [Reply(texts.STORY_USAGE)]
-        story = await stories.get(self.db, int(number))
+        story = await stories.get(self.db, number)
         if story is None:
-            return [Reply(texts.STORY_NOT_FOUND.format(id=int(number)))]
+            return [Reply(texts.STORY_NOT_FOUND.format(id=number))]
         thread = await articles.of_story(self.db, story.id)
         zone = ZoneInfo(self.settings.tz)
         head = texts.STORY_HEADER.format(
@@ -272,6 +351,17 @@ class Khabar:
             first=format_date(story.created_at.astimezone(zone), weekday=False),
             last=format_date(story.updated_at.astimezone(zone), weekday=False),
         )
+        if not thread:
+            return [Reply(head)]
+        timeline = [
+            texts.TIMELINE_LINE.format(
+                n=n,
+                date=format_date(a.posted_at.astimezone(zone)),
+                article=a.id,
+                summary=escape(first_sentence(a.summary)),
+            )
+            for n, a in enumerate(thread, 1)
+        ]
         newest = thread[-1]
         card = render_item(
             DigestItem(
@@ -281,10 +371,110 @@ class Khabar:
                 facts=newest.facts,
                 url=newest.source_url,
                 posted_at=newest.posted_at,
-                article_count=len(thread),
             )
         )
-        return [Reply(f"{head}\n\n{card}")]
+        following = await follows.is_following(self.db, msg.chat_id, story.id)
+        text = "\n\n".join([head, "\n".join(timeline), card])
+        return [Reply(text, (story_buttons(story.id, following),))]
+
+    # -- follows -------------------------------------------------------------------------
+
+    async def _do_follow(self, chat_id: int, story_id: int) -> bool:
+        """Follow, counting what the reader has seen of the story so far as seen."""
+        added = await follows.follow(self.db, chat_id, story_id, self.clock.now())
+        if added:
+            thread = await articles.of_story(self.db, story_id)
+            async with self.db.transaction() as tx:
+                await follows.mark_seen(
+                    tx, chat_id, story_id, [f.text for a in thread for f in a.facts]
+                )
+                await deliveries.mark_received(
+                    tx, chat_id, [a.id for a in thread], None, self.clock.now()
+                )
+        return added
+
+    async def _follow(self, msg: Incoming, args: str) -> list[Reply]:
+        story_id = number_arg(args)
+        if story_id is None:
+            return [Reply(texts.FOLLOW_USAGE)]
+        story = await stories.get(self.db, story_id)
+        if story is None:
+            return [Reply(texts.STORY_NOT_FOUND.format(id=story_id))]
+        sub = await subscribers.get(self.db, msg.chat_id)
+        if sub is None:
+            await self._subscribe(msg.chat_id, msg.first_name)
+            sub = await subscribers.get(self.db, msg.chat_id)
+        assert sub is not None
+        if not await self._do_follow(msg.chat_id, story_id):
+            return [Reply(texts.ALREADY_FOLLOWING.format(story=story_id))]
+        title = escape(story.title)
+        if sub.quiet_start and sub.quiet_end:
+            quiet = f"{sub.quiet_start}-{sub.quiet_end}"
+            text = texts.FOLLOWED.format(story=story_id, title=title, quiet=quiet)
+        else:
+            text = texts.FOLLOWED_NO_QUIET.format(story=story_id, title=title)
+        return [Reply(text, (story_buttons(story_id, following=True),))]
+
+    async def _unfollow(self, msg: Incoming, args: str) -> list[Reply]:
+        story_id = number_arg(args)
+        if story_id is None:
+            return [Reply(texts.UNFOLLOW_USAGE)]
+        if not await follows.unfollow(self.db, msg.chat_id, story_id):
+            return [Reply(texts.NOT_FOLLOWING.format(story=story_id))]
+        return [
+            Reply(
+                texts.UNFOLLOWED.format(story=story_id), (story_buttons(story_id, following=False),)
+            )
+        ]
+
+    async def _following(self, msg: Incoming, args: str) -> list[Reply]:
+        ids = await follows.stories_of(self.db, msg.chat_id)
+        if not ids:
+            return [Reply(texts.FOLLOWING_EMPTY)]
+        lines = [texts.FOLLOWING_HEADER, ""]
+        rows = []
+        zone = ZoneInfo(self.settings.tz)
+        for story_id in ids[:50]:
+            story = await stories.get(self.db, story_id)
+            if story is None:
+                continue
+            lines.append(
+                texts.STORIES_LINE.format(
+                    id=story.id,
+                    title=escape(story.title),
+                    count=story.article_count,
+                    date=format_date(story.updated_at.astimezone(zone), weekday=False),
+                )
+            )
+            rows.append(story_buttons(story.id, following=True))
+        return [Reply("\n".join(lines), tuple(rows))]
+
+    async def _quiet(self, msg: Incoming, args: str) -> list[Reply]:
+        sub = await subscribers.get(self.db, msg.chat_id)
+        if sub is None:
+            return [Reply(texts.NOT_SUBSCRIBED)]
+        arg = args.strip().lower()
+        if not arg:
+            if sub.quiet_start and sub.quiet_end:
+                return [
+                    Reply(
+                        texts.QUIET_SHOW.format(start=sub.quiet_start, end=sub.quiet_end, tz=sub.tz)
+                    )
+                ]
+            return [Reply(texts.QUIET_OFF_SHOW)]
+        if arg in ("off", "बंद", "none"):
+            await subscribers.set_quiet(self.db, msg.chat_id, None, None, self.clock.now())
+            return [Reply(texts.QUIET_OFF)]
+        start, sep, end = arg.replace(" ", "").partition("-")
+        try:
+            begin, finish = parse_hhmm(start), parse_hhmm(end)
+        except ValueError:
+            return [Reply(texts.QUIET_USAGE)]
+        if not sep or begin == finish:
+            return [Reply(texts.QUIET_USAGE)]
+        start_s, end_s = begin.strftime("%H:%M"), finish.strftime("%H:%M")
+        await subscribers.set_quiet(self.db, msg.chat_id, start_s, end_s, self.clock.now())
+        return [Reply(texts.QUIET_SET.format(start=start_s, end=end_s, tz=sub.tz))]
 
     # -- editors -------------------------------------------------------------------------
 
@@ -320,7 +510,14 @@ class Khabar:
             return [Reply(texts.POST_NOT_HINDI)]
         except EmptyArticle:
             return [Reply(texts.POST_EMPTY)]
-        return [Reply(self.describe_post(result))]
+        followers = 0
+        if not result.duplicate and not result.new_story:
+            followers = await follows.follower_count(self.db, result.story_id)
+            if followers:
+                await fan_out(self.db, result.article_id, self.clock.now())
+                if self.on_outbox is not None:
+                    self.on_outbox()
+        return [Reply(self.describe_post(result, followers))]
 
     async def _source(self, msg: Incoming, text: str) -> Source | None:
         if msg.document is not None:
@@ -337,13 +534,19 @@ class Khabar:
             return source_from_html(text)
         return Source(text=text)
 
-    def describe_post(self, result: PostResult) -> str:
-        """The admin's confirmation: which story, then the card readers will see."""
+    def describe_post(self, result: PostResult, followers: int = 0) -> str:
+        """The admin's confirmation: which story (new or continued), then the card."""
         if result.duplicate:
             return texts.POST_DUPLICATE.format(story=result.story_id)
-        head = (texts.POST_SAVED_NEW if result.new_story else texts.POST_SAVED_CONTINUED).format(
-            story=result.story_id
-        )
+        if result.new_story:
+            head = texts.POST_SAVED_NEW.format(story=result.story_id, article=result.article_id)
+        else:
+            head = texts.POST_SAVED_CONTINUED.format(
+                story=result.story_id,
+                article=result.article_id,
+                title=escape(result.story_title),
+                followers=texts.POST_FOLLOWERS.format(count=followers) if followers else "",
+            )
         card = render_item(
             DigestItem(
                 story_id=result.story_id,
@@ -356,6 +559,44 @@ class Khabar:
         if result.truncated:
             parts.append(texts.POST_TRUNCATED)
         return "\n\n".join(parts)
+
+    async def _move(self, msg: Incoming, args: str) -> list[Reply]:
+        parts = args.split()
+        if len(parts) != 2 or None in (number_arg(parts[0]), number_arg(parts[1])):
+            return [Reply(texts.MOVE_USAGE)]
+        article_id, story_id = number_arg(parts[0]), number_arg(parts[1])
+        assert article_id is not None and story_id is not None
+        article = await articles.get(self.db, article_id)
+        if article is None:
+            return [Reply(texts.ARTICLE_NOT_FOUND.format(article=article_id))]
+        story = await stories.get(self.db, story_id)
+        if story is None:
+            return [Reply(texts.STORY_NOT_FOUND.format(id=story_id))]
+        if article.story_id == story_id:
+            return [Reply(texts.MOVE_SAME.format(article=article_id, story=story_id))]
+        await move_article(self.db, article_id, story_id, self.clock.now())
+        return [
+            Reply(texts.MOVED.format(article=article_id, story=story_id, title=escape(story.title)))
+        ]
+
+    async def _split(self, msg: Incoming, args: str) -> list[Reply]:
+        article_id = number_arg(args)
+        if article_id is None:
+            return [Reply(texts.SPLIT_USAGE)]
+        article = await articles.get(self.db, article_id)
+        if article is None:
+            return [Reply(texts.ARTICLE_NOT_FOUND.format(article=article_id))]
+        story = await stories.get(self.db, article.story_id)
+        if story is not None and story.article_count == 1:
+            return [Reply(texts.SPLIT_ALONE.format(article=article_id, story=story.id))]
+        new_story = await split_article(self.db, article_id, self.clock.now())
+        return [
+            Reply(
+                texts.SPLIT_DONE.format(
+                    article=article_id, story=new_story, title=escape(article.title)
+                )
+            )
+        ]
 
     async def _stats(self, msg: Incoming, args: str) -> list[Reply]:
         now = self.clock.now()

@@ -45,20 +45,33 @@ class ConsoleOutput:
 
     out: TextIO
     buttons: list[Button] = field(default_factory=list)
+    _rows: tuple[tuple[Button, ...], ...] = ()
 
     def show(self, replies: list[Reply], heading: str | None = None) -> None:
         if heading:
             print(heading, file=self.out)
         for reply in replies:
-            print(to_terminal(reply.text), file=self.out)
+            if reply.text:
+                print(to_terminal(reply.text), file=self.out)
             flat = [b for row in reply.buttons for b in row]
             if flat:
                 self.buttons = flat
+                self._rows = reply.buttons
                 for number, button in enumerate(flat, 1):
                     target = f" ({button.url})" if button.url else ""
                     print(f"  [{number}] {button.text}{target}", file=self.out)
             print(file=self.out)
         self.out.flush()
+
+    async def press(self, khabar: Khabar, user_id: int, data: str) -> None:
+        """Press a button of the last message shown: toast, flipped toggles, replies."""
+        rows = self._rows
+        result = await khabar.handle_callback(user_id, user_id, data, rows)
+        if result.toast:
+            print(f"({result.toast})", file=self.out)
+        if result.buttons is not None:
+            self.show([Reply("", result.buttons)])
+        self.show(list(result.replies))
 
 
 class ConsoleTransport:
@@ -105,6 +118,7 @@ async def run_console(
             if added:
                 print(f"(डेमो: {added} लेख जोड़े गए)", file=output.out)
         runner = Runner(db, settings, clock, ConsoleTransport(output), only_chat=user_id)
+        khabar.on_outbox = runner.wake
         runner.start()
         ticker = asyncio.create_task(_tick_forever(runner, settings.tick_seconds))
         print(
@@ -150,7 +164,7 @@ async def _chat(
         if stripped.isdigit() and output.buttons and 1 <= int(stripped) <= len(output.buttons):
             button = output.buttons[int(stripped) - 1]
             if button.data:
-                output.show(await khabar.handle_callback(user_id, user_id, button.data))
+                await output.press(khabar, user_id, button.data)
                 continue
         output.show(await khabar.handle(Incoming(user_id, user_id, text, first_name=None)))
 

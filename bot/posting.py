@@ -11,8 +11,9 @@ from bot.replies import Document
 from digests.article import MAX_INPUT_CHARS, content_hash, digest_article
 from digests.extract import extract_html
 from digests.model import Digested
-from storage import articles, stories
+from storage import articles, follows, stories
 from storage.db import Database
+from storage.linking import find_story, index_article, rebuild_story
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -93,9 +94,14 @@ async def post_article(
             article,
             truncated,
         )
+    decision = await find_story(db, article, now)
     try:
         async with db.transaction() as tx:
-            story_id = await stories.create(tx, article.title, now)
+            if decision.story_id is None:
+                story_id = await stories.create(tx, article.title, now)
+            else:
+                story_id = decision.story_id
+                await stories.touch(tx, story_id, now)
             article_id = await articles.insert(
                 tx,
                 story_id=story_id,
@@ -105,7 +111,45 @@ async def post_article(
                 posted_by=posted_by,
                 posted_at=now,
             )
+            await index_article(tx, story_id, article, now)
     except sqlite3.IntegrityError:
         # The same article was stored by a concurrent post between our check and insert.
         return await post_article(db, source, posted_by=posted_by, now=now)
-    return PostResult(article_id, story_id, article.title, True, False, article, truncated)
+    if decision.story_id is None:
+        return PostResult(article_id, story_id, article.title, True, False, article, truncated)
+    story = await stories.get(db, story_id)
+    title = story.title if story else article.title
+    return PostResult(article_id, story_id, title, False, False, article, truncated)
+
+
+async def move_article(db: Database, article_id: int, story_id: int, now: datetime) -> None:
+    """An admin's correction: the article belongs to another story.
+
+    An emptied story is removed and its followers follow the target instead, so nobody
+    loses the thread they were following.
+    """
+    article = await articles.get(db, article_id)
+    if article is None:
+        raise KeyError(article_id)
+    old = article.story_id
+    async with db.transaction() as tx:
+        await articles.set_story(tx, article_id, story_id)
+        await stories.touch(tx, story_id, now)
+        await rebuild_story(tx, old)
+        await rebuild_story(tx, story_id)
+        if await articles.count_in_story(tx, old) == 0:
+            await follows.move_followers(tx, old, story_id)
+            await stories.delete(tx, old)
+
+
+async def split_article(db: Database, article_id: int, now: datetime) -> int:
+    """An admin's correction: the article starts a story of its own; returns its id."""
+    article = await articles.get(db, article_id)
+    if article is None:
+        raise KeyError(article_id)
+    async with db.transaction() as tx:
+        story_id = await stories.create(tx, article.title, now)
+        await articles.set_story(tx, article_id, story_id)
+        await rebuild_story(tx, article.story_id)
+        await rebuild_story(tx, story_id)
+    return story_id

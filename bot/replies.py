@@ -59,3 +59,13 @@ class Incoming:
     first_name: str | None = None
     reply_to_text: str | None = None
     document: Document | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackResult:
+    """A button press answered: a short toast, new buttons for the pressed message (None
+    keeps them), and any messages to send."""
+
+    toast: str | None = None
+    buttons: tuple[tuple[Button, ...], ...] | None = None
+    replies: tuple[Reply, ...] = ()

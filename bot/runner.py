@@ -60,6 +60,10 @@ class Runner:
         self._wake.set()
         return report
 
+    def wake(self) -> None:
+        """Something was just written to the outbox: send it now, not at the next tick."""
+        self._wake.set()
+
     def start(self) -> None:
         if self._task is None:
             self._stopping = False

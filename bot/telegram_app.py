@@ -53,7 +53,7 @@ from bot.delivery import (
     plain_text,
 )
 from bot.posting import MAX_FILE_BYTES
-from bot.replies import Document, Incoming, Reply
+from bot.replies import Button, Document, Incoming, Reply
 from bot.runner import Runner
 from storage.db import Database
 
@@ -164,16 +164,38 @@ async def _document(message: Message, khabar: Khabar, user_id: int) -> Document 
     return Document(doc.file_name or "file", bytes(data))
 
 
+def buttons_of(message: object) -> tuple[tuple[Button, ...], ...]:
+    """The inline keyboard of a message, as the command layer's buttons."""
+    markup = getattr(message, "reply_markup", None)
+    if not isinstance(markup, InlineKeyboardMarkup):
+        return ()
+    return tuple(
+        tuple(
+            Button(
+                b.text,
+                data=b.callback_data if isinstance(b.callback_data, str) else None,
+                url=b.url,
+            )
+            for b in row
+        )
+        for row in markup.inline_keyboard
+    )
+
+
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button press: answer it, flip the pressed toggle in place, send any replies."""
     query = update.callback_query
     if query is None or query.data is None or update.effective_chat is None:
         return
-    await query.answer()
-    replies = await _khabar(context).handle_callback(
-        query.from_user.id, update.effective_chat.id, query.data
+    message = query.message
+    result = await _khabar(context).handle_callback(
+        query.from_user.id, update.effective_chat.id, query.data, buttons_of(message)
     )
-    if isinstance(query.message, Message):
-        await send_replies(query.message, replies)
+    await query.answer(result.toast)
+    if result.buttons is not None and isinstance(message, Message):
+        await message.edit_reply_markup(keyboard(Reply("", result.buttons)))
+    if result.replies and isinstance(message, Message):
+        await send_replies(message, list(result.replies))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -203,8 +225,8 @@ def build_application(
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         db = await Database(settings.db_path).open()
         app.bot_data["db"] = db
-        app.bot_data["khabar"] = Khabar(db, settings, clock)
         runner = Runner(db, settings, clock, TelegramTransport(app))
+        app.bot_data["khabar"] = Khabar(db, settings, clock, on_outbox=runner.wake)
         app.bot_data["runner"] = runner
         commands = bot_commands()
         await app.bot.set_my_commands(commands)

@@ -14,11 +14,17 @@ COMMANDS: tuple[tuple[str, str, bool], ...] = (
     ("digest", "अभी का डाइजेस्ट: जो ख़बरें आपने नहीं पढ़ीं", False),
     ("stories", "हाल की कहानियाँ, उनके नंबर के साथ", False),
     ("story", "एक कहानी पूरी देखें: /story 3", False),
+    ("follow", "कहानी फॉलो करें, उसकी नई जानकारी आते ही पाएँ: /follow 3", False),
+    ("unfollow", "कहानी फॉलो करना बंद करें: /unfollow 3", False),
+    ("following", "आप कौन-सी कहानियाँ फॉलो कर रहे हैं", False),
     ("time", "डाइजेस्ट का समय देखें या बदलें: /time 07:30", False),
+    ("quiet", "रात में अपडेट न भेजने का समय: /quiet 22:00-07:00 या /quiet off", False),
     ("tz", "समय क्षेत्र देखें या बदलें: /tz Asia/Kolkata", False),
     ("stop", "सदस्यता रोकें (सेटिंग्स बनी रहेंगी)", False),
     ("help", "यह सूची", False),
     ("post", "लेख जोड़ें: /post के बाद लेख, फ़ाइल या URL", True),
+    ("move", "लेख को दूसरी कहानी में डालें: /move लेख कहानी", True),
+    ("split", "लेख को उसकी कहानी से अलग, नई कहानी बनाएँ: /split लेख", True),
     ("stats", "आँकड़े: सदस्य, लेख, कहानियाँ, आज भेजे डाइजेस्ट", True),
 )
 
@@ -83,8 +89,12 @@ STORY_USAGE = "कहानी का नंबर लिखें, जैसे
 STORY_NOT_FOUND = "कहानी #{id} नहीं मिली। सूची के लिए /stories भेजें।"
 STORY_HEADER = "📖 <b>कहानी #{id}: {title}</b>\n{count} लेख · पहला {first}, ताज़ा {last}"
 
-POST_SAVED_NEW = "✅ लेख सहेजा गया: नई कहानी <b>#{story}</b>"
-POST_SAVED_CONTINUED = "✅ लेख सहेजा गया: कहानी <b>#{story}</b> में जुड़ा"
+POST_SAVED_NEW = "✅ लेख {article} सहेजा गया: नई कहानी <b>#{story}</b>"
+POST_SAVED_CONTINUED = (
+    "✅ लेख {article} सहेजा गया: पुरानी कहानी <b>#{story}</b> «{title}» में जुड़ा"
+    "{followers}\nग़लत कहानी? /split {article} या /move {article} कहानी-नंबर"
+)
+POST_FOLLOWERS = " ({count} फॉलोअर को अपडेट भेजा जा रहा है)"
 POST_DUPLICATE = "ℹ️ यह लेख पहले से सहेजा हुआ है (कहानी <b>#{story}</b>), दोबारा नहीं जोड़ा।"
 POST_USAGE = (
     "लेख नहीं मिला। /post के बाद लेख लिखें (पहली पंक्ति शीर्षक), किसी संदेश के जवाब में "
@@ -101,6 +111,7 @@ FETCH_FAILED = "यह पन्ना खोला नहीं जा सक�
 FETCH_BAD_URL = "URL सही नहीं लगता। ऐसा लिखें: <code>/post https://example.com/khabar</code>"
 
 NOT_ADMIN = "माफ़ कीजिए, यह कमांड सिर्फ़ संपादकों (एडमिन) के लिए है।"
+UNKNOWN_COMMAND_SHORT = "यह बटन अब काम नहीं करता"
 UNKNOWN_COMMAND = "यह कमांड मैं नहीं पहचानता। सारे कमांड देखने के लिए /help भेजें।"
 PLAIN_TEXT_HINT = "मैं अभी बातचीत नहीं समझता 🙂 ख़बरें पढ़ने के लिए /digest, सारे कमांड के लिए /help।"
 INTERNAL_ERROR = "माफ़ कीजिए, कुछ गड़बड़ हो गई। आपका डेटा सुरक्षित है; थोड़ी देर बाद फिर कोशिश करें।"
@@ -115,3 +126,46 @@ STATS = (
 )
 
 SOURCE = "स्रोत"
+
+FOLLOW_BUTTON = "🔔 #{story} फॉलो करें"
+UNFOLLOW_BUTTON = "🔕 #{story} अनफॉलो"
+STORY_BUTTON = "📖 #{story}"
+FOLLOWED = (
+    "🔔 आप कहानी <b>#{story}</b> «{title}» फॉलो कर रहे हैं। इसमें नई जानकारी आते ही "
+    "आपको बताया जाएगा (रात {quiet} के बीच की ख़बर सुबह के डाइजेस्ट में)।"
+)
+FOLLOWED_NO_QUIET = (
+    "🔔 आप कहानी <b>#{story}</b> «{title}» फॉलो कर रहे हैं। इसमें नई जानकारी आते ही आपको बताया जाएगा।"
+)
+ALREADY_FOLLOWING = "आप कहानी <b>#{story}</b> पहले से फॉलो कर रहे हैं।"
+UNFOLLOWED = "🔕 कहानी <b>#{story}</b> का फॉलो बंद। अब इसके अपडेट नहीं आएँगे।"
+NOT_FOLLOWING = "आप कहानी <b>#{story}</b> फॉलो नहीं कर रहे थे।"
+FOLLOW_USAGE = "कहानी का नंबर लिखें, जैसे: <code>/follow 3</code> (नंबर /stories में मिलेंगे)।"
+UNFOLLOW_USAGE = "कहानी का नंबर लिखें, जैसे: <code>/unfollow 3</code> (सूची: /following)।"
+FOLLOWING_HEADER = "🔔 <b>आप ये कहानियाँ फॉलो कर रहे हैं</b>"
+FOLLOWING_EMPTY = "आप अभी कोई कहानी फॉलो नहीं कर रहे। किसी कहानी के नीचे 🔔 बटन दबाएँ या /follow नंबर भेजें।"
+TOAST_FOLLOWED = "🔔 कहानी #{story} फॉलो की"
+TOAST_UNFOLLOWED = "🔕 कहानी #{story} का फॉलो बंद"
+TOAST_GONE = "यह कहानी अब नहीं है"
+
+UPDATE_HEADER = "🔔 <b>कहानी #{story} में नया</b>: {title}"
+NEW_FACTS_LABEL = "🆕 नया"
+
+QUIET_SHOW = "🌙 रात का शांत समय: <b>{start}-{end}</b> ({tz})। इस बीच के अपडेट सुबह के डाइजेस्ट में आते हैं।"
+QUIET_OFF_SHOW = "🌙 शांत समय बंद है: अपडेट किसी भी समय आ सकते हैं। चालू करें: /quiet 22:00-07:00"
+QUIET_SET = "✅ शांत समय अब <b>{start}-{end}</b> ({tz}) है।"
+QUIET_OFF = "✅ शांत समय बंद: अपडेट किसी भी समय आएँगे।"
+QUIET_USAGE = (
+    "शांत समय इस तरह लिखें: <code>/quiet 22:00-07:00</code> (24 घंटे की घड़ी), "
+    "या बंद करने के लिए <code>/quiet off</code>।"
+)
+
+TIMELINE_LINE = "{n}. <i>{date}</i> · लेख {article}: {summary}"
+
+MOVE_USAGE = "ऐसे लिखें: <code>/move 12 3</code> (लेख 12 को कहानी #3 में डालें)।"
+SPLIT_USAGE = "ऐसे लिखें: <code>/split 12</code> (लेख 12 को अलग नई कहानी बनाएँ)।"
+ARTICLE_NOT_FOUND = "लेख {article} नहीं मिला।"
+MOVED = "✅ लेख {article} अब कहानी <b>#{story}</b> «{title}» में है।"
+MOVE_SAME = "लेख {article} पहले से कहानी #{story} में है।"
+SPLIT_DONE = "✅ लेख {article} अब अलग कहानी <b>#{story}</b> «{title}» है।"
+SPLIT_ALONE = "लेख {article} अपनी कहानी #{story} में अकेला है, अलग करने को कुछ नहीं।"

@@ -38,3 +38,5 @@ class DigestItem:
     posted_at: datetime | None = None
     article_count: int = 1
     extra: dict[str, str] = field(default_factory=dict)
+    # Shown before the facts when they are only the ones new to this reader ("🆕 नया").
+    facts_label: str | None = None

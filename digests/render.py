@@ -16,7 +16,14 @@ FACT_EMOJI = {"when": "🗓", "number": "🔢", "who": "👤", "quote": "💬", 
 SOURCE_LABEL = "स्रोत"
 _SEPARATOR = "\n\n"
 
-__all__ = ["escape", "render_digest", "render_item", "split_html", "visible_length"]
+__all__ = [
+    "escape",
+    "pack_digest",
+    "render_digest",
+    "render_item",
+    "split_html",
+    "visible_length",
+]
 
 
 def escape(text: str) -> str:
@@ -44,6 +51,8 @@ def render_item(item: DigestItem, index: int | None = None) -> str:
     lines = [f"<b>{number}{escape(item.title)}</b> #{item.story_id}"]
     if item.summary:
         lines.append(escape(item.summary))
+    if item.facts and item.facts_label:
+        lines.append(f"<b>{escape(item.facts_label)}</b>")
     lines.extend(_fact_line(f) for f in item.facts)
     if item.article_count > 1:
         lines.append(f"📰 इस खबर पर {item.article_count} रिपोर्ट")
@@ -56,30 +65,46 @@ def render_item(item: DigestItem, index: int | None = None) -> str:
 def render_digest(
     header: str, items: Sequence[DigestItem], limit: int = TELEGRAM_LIMIT
 ) -> list[str]:
-    """Messages for a digest: header and cards separated by blank lines.
+    """Messages for a digest: header and cards separated by blank lines."""
+    return [text for text, _stories in pack_digest(header, items, limit)]
+
+
+def pack_digest(
+    header: str, items: Sequence[DigestItem], limit: int = TELEGRAM_LIMIT
+) -> list[tuple[str, tuple[int, ...]]]:
+    """Digest messages, each with the story ids whose cards it carries (for its buttons).
 
     Whole cards are packed into each message; a card is only split (at sentence, then word
-    boundaries, tags kept balanced) when it alone is longer than a message.
+    boundaries, tags kept balanced) when it alone is longer than a message, and then its
+    story id goes with the last part.
     """
-    blocks = [header] if header and header.strip() else []
-    blocks.extend(render_item(item, n) for n, item in enumerate(items, start=1))
-    messages: list[str] = []
+    blocks: list[tuple[str, int | None]] = [(header, None)] if header and header.strip() else []
+    blocks.extend((render_item(item, n), item.story_id) for n, item in enumerate(items, 1))
+    messages: list[tuple[str, tuple[int, ...]]] = []
     current: list[str] = []
+    ids: list[int] = []
     used = 0
     gap = len(_SEPARATOR)
-    for block in blocks:
+
+    def flush() -> None:
+        nonlocal current, ids, used
+        if current:
+            messages.append((_SEPARATOR.join(current), tuple(ids)))
+        current, ids, used = [], [], 0
+
+    for block, story_id in blocks:
         size = visible_length(block)
         if size > limit:
-            if current:
-                messages.append(_SEPARATOR.join(current))
-                current, used = [], 0
-            messages.extend(split_html(block, limit))
+            flush()
+            parts = split_html(block, limit)
+            messages.extend((part, ()) for part in parts[:-1])
+            messages.append((parts[-1], () if story_id is None else (story_id,)))
             continue
         if current and used + gap + size > limit:
-            messages.append(_SEPARATOR.join(current))
-            current, used = [], 0
+            flush()
         used += size + (gap if current else 0)
         current.append(block)
-    if current:
-        messages.append(_SEPARATOR.join(current))
+        if story_id is not None:
+            ids.append(story_id)
+    flush()
     return messages

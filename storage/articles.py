@@ -117,3 +117,20 @@ async def posted_since(db: Database, since: datetime) -> list[StoredArticle]:
 
 async def count(db: Database) -> int:
     return int(await db.scalar("SELECT count(*) FROM articles"))
+
+
+async def was_received(db: Database, chat_id: int, article_id: int) -> bool:
+    row = await db.fetchone(
+        "SELECT 1 FROM received WHERE chat_id = ? AND article_id = ?", [chat_id, article_id]
+    )
+    return row is not None
+
+
+async def set_story(tx: aiosqlite.Connection, article_id: int, story_id: int) -> None:
+    await tx.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
+
+
+async def count_in_story(tx: aiosqlite.Connection, story_id: int) -> int:
+    async with tx.execute("SELECT count(*) FROM articles WHERE story_id = ?", (story_id,)) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0

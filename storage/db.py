@@ -59,6 +59,10 @@ class Database:
         await self._conn.execute("PRAGMA synchronous = NORMAL")
         await self._conn.execute("PRAGMA busy_timeout = 5000")
         await self.migrate()
+        # Work a migration left for Python (story signatures need the text pipeline).
+        from storage.linking import backfill
+
+        await backfill(self)
         return self
 
     async def close(self) -> None:

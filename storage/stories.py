@@ -58,3 +58,8 @@ async def recent(db: Database, limit: int = 10) -> list[Story]:
 
 async def count(db: Database) -> int:
     return int(await db.scalar("SELECT count(*) FROM stories"))
+
+
+async def delete(tx: aiosqlite.Connection, story_id: int) -> None:
+    """Remove an emptied story; its follows and seen facts go with it (ON DELETE CASCADE)."""
+    await tx.execute("DELETE FROM stories WHERE id = ?", (story_id,))

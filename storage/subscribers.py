@@ -21,11 +21,14 @@ class Subscriber:
     next_digest_at: datetime | None
     last_digest_at: datetime | None
     created_at: datetime
+    quiet_start: str | None = None
+    quiet_end: str | None = None
 
 
 _COLUMNS = (
     "chat_id, first_name, active, digest_time, tz, next_digest_at, last_digest_at, created_at"
 )
+_SELECT = f"SELECT {_COLUMNS}, quiet_start, quiet_end FROM subscribers"
 
 
 def _from_row(row: aiosqlite.Row) -> Subscriber:
@@ -40,11 +43,13 @@ def _from_row(row: aiosqlite.Row) -> Subscriber:
         next_digest_at=from_db(row["next_digest_at"]),
         last_digest_at=from_db(row["last_digest_at"]),
         created_at=created,
+        quiet_start=row["quiet_start"],
+        quiet_end=row["quiet_end"],
     )
 
 
 async def get(db: Database, chat_id: int) -> Subscriber | None:
-    row = await db.fetchone(f"SELECT {_COLUMNS} FROM subscribers WHERE chat_id = ?", [chat_id])
+    row = await db.fetchone(f"{_SELECT} WHERE chat_id = ?", [chat_id])
     return None if row is None else _from_row(row)
 
 
@@ -108,7 +113,7 @@ async def due(
 ) -> list[Subscriber]:
     """Active subscribers whose digest time has come; `chat_id` narrows it to one chat."""
     rows = await db.fetchall(
-        f"SELECT {_COLUMNS} FROM subscribers WHERE active = 1 AND next_digest_at <= ?"
+        f"{_SELECT} WHERE active = 1 AND next_digest_at <= ?"
         " AND (? IS NULL OR chat_id = ?) ORDER BY next_digest_at LIMIT ?",
         [to_db(now), chat_id, chat_id, limit],
     )
@@ -143,3 +148,12 @@ async def counts(db: Database) -> tuple[int, int]:
     )
     assert row is not None
     return int(row[0]), int(row[1])
+
+
+async def set_quiet(
+    db: Database, chat_id: int, start: str | None, end: str | None, now: datetime
+) -> None:
+    await db.execute(
+        "UPDATE subscribers SET quiet_start = ?, quiet_end = ?, updated_at = ? WHERE chat_id = ?",
+        [start, end, to_db(now), chat_id],
+    )

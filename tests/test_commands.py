@@ -166,10 +166,10 @@ async def test_stories_and_story(admin: Chat, reader: Chat, khabar) -> None:  # 
     replies = await reader.send("/stories")
     assert "#1" in replies[0].text and "#2" in replies[0].text
     data = [b.data for row in replies[0].buttons for b in row]
-    assert data == ["story:2", "story:1"]
+    assert data == ["story:2", "f:2", "story:1", "f:1"]
     assert all(len(d.encode()) <= 64 for d in data if d)
     pressed = await khabar.handle_callback(READER, READER, "story:1")
-    assert "कहानी #1" in pressed[0].text and "मेट्रो" in pressed[0].text
+    assert "कहानी #1" in pressed.replies[0].text and "मेट्रो" in pressed.replies[0].text
     assert await reader.say("/story abc") == texts.STORY_USAGE
     assert await reader.say("/story") == texts.STORY_USAGE
     assert await reader.say("/story 99") == texts.STORY_NOT_FOUND.format(id=99)

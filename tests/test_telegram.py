@@ -174,3 +174,32 @@ async def test_khabar_run_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         assert proc.returncode == 0, output.decode()
         assert TOKEN not in output.decode()
         assert TOKEN.split(":")[1] not in output.decode()
+
+
+async def test_follow_button_toggles_and_update_reaches_the_follower(running: Running) -> None:
+    await running.ask(READER, "/start")
+    await running.ask(43, "/start")
+    await running.ask(ADMIN, "/post " + fixture_text("metro.txt"))
+    await running.ask(READER, "/digest")
+    digest = running.api.messages_to(READER)[-1]
+    assert digest.reply_markup is not None
+    assert digest.reply_markup["inline_keyboard"][0][0]["callback_data"] == "f:1"
+    running.api.push_callback(READER, "f:1", digest.message_id)
+    await running.api.wait_for_request("editMessageReplyMarkup")
+    edited = running.api.messages_to(READER)[-1]
+    assert edited.reply_markup is not None
+    assert edited.reply_markup["inline_keyboard"][0][0]["callback_data"] == "u:1"
+    answers = await running.api.wait_for_request("answerCallbackQuery")
+    assert "फॉलो" in answers[-1].params.get("text", "")
+    before = len(running.api.messages_to(READER))
+    posted = await running.ask(ADMIN, "/post " + fixture_text("metro_opened.txt"))
+    assert "#1" in posted
+    sent = await running.api.wait_for(
+        lambda s: len([m for m in s if m.chat_id == READER]) > before
+    )
+    update = [m for m in sent if m.chat_id == READER][-1]
+    assert "कहानी #1 में नया" in (update.plain_text or "") and "52 हज़ार" in (
+        update.plain_text or ""
+    )
+    await asyncio.sleep(0.3)
+    assert len(running.api.messages_to(43)) == 1  # the non-follower: only its welcome

@@ -1,0 +1,142 @@
+"""Follow-up updates: when an article joins a story, tell each follower only what is new.
+
+Each follower is compared fact by fact with what they were already shown; an article that
+adds nothing new to them sends nothing. An update that would land in their quiet hours is
+not sent: the article stays unread and their morning digest carries it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.config import parse_hhmm
+from bot.replies import Button, Reply
+from digests.model import DigestItem, Fact
+from digests.novelty import new_facts
+from digests.render import escape, render_item
+from storage import articles, deliveries, follows, stories, subscribers
+from storage.articles import StoredArticle
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+
+
+def in_quiet_hours(local: time, start: str | None, end: str | None) -> bool:
+    """Whether a local time falls in [start, end), a window that may wrap past midnight."""
+    if not start or not end:
+        return False
+    begin, finish = parse_hhmm(start), parse_hhmm(end)
+    if begin == finish:
+        return False
+    if begin < finish:
+        return begin <= local < finish
+    return local >= begin or local < finish
+
+
+def story_buttons(story_id: int, following: bool) -> tuple[Button, ...]:
+    """The follow toggle for one story; callback data stays far below Telegram's 64 bytes."""
+    if following:
+        return (Button(texts.UNFOLLOW_BUTTON.format(story=story_id), data=f"u:{story_id}"),)
+    return (Button(texts.FOLLOW_BUTTON.format(story=story_id), data=f"f:{story_id}"),)
+
+
+def update_message(
+    story_id: int, story_title: str, article: StoredArticle, fresh: Sequence[Fact]
+) -> Reply:
+    card = render_item(
+        DigestItem(
+            story_id=story_id,
+            title=article.title,
+            summary=article.summary,
+            facts=tuple(fresh),
+            url=article.source_url,
+            posted_at=article.posted_at,
+            facts_label=texts.NEW_FACTS_LABEL,
+        )
+    )
+    head = texts.UPDATE_HEADER.format(story=story_id, title=escape(story_title))
+    buttons = (
+        (
+            *story_buttons(story_id, following=True),
+            Button(texts.STORY_BUTTON.format(story=story_id), data=f"story:{story_id}"),
+        ),
+    )
+    return Reply(f"{head}\n\n{card}", buttons)
+
+
+@dataclass
+class UpdateReport:
+    enqueued: int = 0
+    nothing_new: int = 0
+    quiet: int = 0
+    already_had: int = 0
+
+
+async def fan_out(db: Database, article_id: int, now: datetime) -> UpdateReport:
+    """Enqueue an update for every follower of the article's story who has something new."""
+    report = UpdateReport()
+    article = await articles.get(db, article_id)
+    if article is None:
+        return report
+    story = await stories.get(db, article.story_id)
+    if story is None:
+        return report
+    after = 0
+    while chats := await follows.followers(db, story.id, after, BATCH):
+        after = chats[-1]
+        for chat_id in chats:
+            try:
+                await _one(db, chat_id, story.id, story.title, article, now, report)
+            except Exception:
+                log.exception("update for chat %s on article %s failed", chat_id, article_id)
+    return report
+
+
+async def _one(
+    db: Database,
+    chat_id: int,
+    story_id: int,
+    story_title: str,
+    article: StoredArticle,
+    now: datetime,
+    report: UpdateReport,
+) -> None:
+    if await articles.was_received(db, chat_id, article.id):
+        report.already_had += 1
+        return
+    fresh = new_facts(article.facts, await follows.seen_facts(db, chat_id, story_id))
+    if not fresh:
+        report.nothing_new += 1
+        async with db.transaction() as tx:
+            await deliveries.mark_received(tx, chat_id, [article.id], None, now)
+        return
+    sub = await subscribers.get(db, chat_id)
+    if sub is None:
+        return
+    local = now.astimezone(ZoneInfo(sub.tz)).time()
+    if in_quiet_hours(local, sub.quiet_start, sub.quiet_end):
+        report.quiet += 1
+        return
+    reply = update_message(story_id, story_title, article, fresh)
+    async with db.transaction() as tx:
+        delivery_id = await deliveries.enqueue(
+            tx,
+            chat_id=chat_id,
+            kind="update",
+            dedupe_key=f"update:{chat_id}:{article.id}",
+            parts=[reply.to_json()],
+            now=now,
+        )
+        if delivery_id is None:
+            report.already_had += 1
+            return
+        await deliveries.mark_received(tx, chat_id, [article.id], delivery_id, now)
+        await follows.mark_seen(tx, chat_id, story_id, [f.text for f in article.facts])
+    report.enqueued += 1

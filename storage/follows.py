@@ -1,0 +1,100 @@
+"""Queries on follows (who follows which story) and the facts each follower was shown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import aiosqlite
+
+from storage.db import Database
+from storage.timeutil import to_db
+
+
+async def follow(db: Database, chat_id: int, story_id: int, now: datetime) -> bool:
+    """True when this is a new follow."""
+    changed = await db.execute(
+        "INSERT INTO follows (chat_id, story_id, created_at) VALUES (?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
+        [chat_id, story_id, to_db(now)],
+    )
+    return changed > 0
+
+
+async def unfollow(db: Database, chat_id: int, story_id: int) -> bool:
+    changed = await db.execute(
+        "DELETE FROM follows WHERE chat_id = ? AND story_id = ?", [chat_id, story_id]
+    )
+    return changed > 0
+
+
+async def is_following(db: Database, chat_id: int, story_id: int) -> bool:
+    row = await db.fetchone(
+        "SELECT 1 FROM follows WHERE chat_id = ? AND story_id = ?", [chat_id, story_id]
+    )
+    return row is not None
+
+
+async def followed_among(db: Database, chat_id: int, story_ids: Iterable[int]) -> set[int]:
+    ids = list(story_ids)
+    if not ids:
+        return set()
+    marks = ",".join("?" * len(ids))
+    rows = await db.fetchall(
+        f"SELECT story_id FROM follows WHERE chat_id = ? AND story_id IN ({marks})",
+        [chat_id, *ids],
+    )
+    return {r[0] for r in rows}
+
+
+async def stories_of(db: Database, chat_id: int) -> list[int]:
+    rows = await db.fetchall(
+        "SELECT story_id FROM follows WHERE chat_id = ? ORDER BY created_at DESC, story_id DESC",
+        [chat_id],
+    )
+    return [r[0] for r in rows]
+
+
+async def followers(db: Database, story_id: int, after_chat: int, limit: int) -> list[int]:
+    """Active followers of a story, in pages (keyset on chat_id) so memory stays flat."""
+    rows = await db.fetchall(
+        "SELECT f.chat_id FROM follows f JOIN subscribers s ON s.chat_id = f.chat_id"
+        " WHERE f.story_id = ? AND f.chat_id > ? AND s.active = 1"
+        " ORDER BY f.chat_id LIMIT ?",
+        [story_id, after_chat, limit],
+    )
+    return [r[0] for r in rows]
+
+
+async def follower_count(db: Database, story_id: int) -> int:
+    return int(await db.scalar("SELECT count(*) FROM follows WHERE story_id = ?", [story_id]))
+
+
+async def seen_facts(db: Database, chat_id: int, story_id: int) -> list[str]:
+    rows = await db.fetchall(
+        "SELECT fact FROM seen_facts WHERE chat_id = ? AND story_id = ?", [chat_id, story_id]
+    )
+    return [r[0] for r in rows]
+
+
+async def mark_seen(
+    tx: aiosqlite.Connection, chat_id: int, story_id: int, facts: Iterable[str]
+) -> None:
+    await tx.executemany(
+        "INSERT INTO seen_facts (chat_id, story_id, fact) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        [(chat_id, story_id, fact) for fact in facts],
+    )
+
+
+async def move_followers(tx: aiosqlite.Connection, from_story: int, to_story: int) -> None:
+    """When a story is emptied by an admin's correction, its followers follow the target."""
+    await tx.execute(
+        "INSERT INTO follows (chat_id, story_id, created_at)"
+        " SELECT chat_id, ?, created_at FROM follows WHERE story_id = ? ON CONFLICT DO NOTHING",
+        (to_story, from_story),
+    )
+    await tx.execute(
+        "INSERT INTO seen_facts (chat_id, story_id, fact)"
+        " SELECT chat_id, ?, fact FROM seen_facts WHERE story_id = ? ON CONFLICT DO NOTHING",
+        (to_story, from_story),
+    )
