@@ -140,8 +140,9 @@ async def test_quiet_hours_hold_updates_for_the_morning_digest(
     assert "🆕 नया" in morning and "40 हज़ार" not in morning
 
 
-async def test_quiet_off_and_bad_quiet(admin: Chat, reader: Chat, khabar: Khabar,
-                                       clock: ManualClock) -> None:
+async def test_quiet_off_and_bad_quiet(
+    admin: Chat, reader: Chat, khabar: Khabar, clock: ManualClock
+) -> None:
     await _thread(admin, reader)
     outbox = Outbox(khabar)
     await reader.say("/follow 1")

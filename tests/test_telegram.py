@@ -194,12 +194,8 @@ async def test_follow_button_toggles_and_update_reaches_the_follower(running: Ru
     before = len(running.api.messages_to(READER))
     posted = await running.ask(ADMIN, "/post " + fixture_text("metro_opened.txt"))
     assert "#1" in posted
-    sent = await running.api.wait_for(
-        lambda s: len([m for m in s if m.chat_id == READER]) > before
-    )
+    sent = await running.api.wait_for(lambda s: len([m for m in s if m.chat_id == READER]) > before)
     update = [m for m in sent if m.chat_id == READER][-1]
-    assert "कहानी #1 में नया" in (update.plain_text or "") and "52 हज़ार" in (
-        update.plain_text or ""
-    )
+    assert "कहानी #1 में नया" in (update.plain_text or "") and "52 हज़ार" in (update.plain_text or "")
     await asyncio.sleep(0.3)
     assert len(running.api.messages_to(43)) == 1  # the non-follower: only its welcome
