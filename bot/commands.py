@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.clock import Clock
 from bot.config import Settings, parse_hhmm, parse_zone
-from bot.digest import build_digest, record_given
+from bot.digest import build_digest
 from bot.fetch import FetchError, fetch_page, is_url
 from bot.posting import (
     MAX_FILE_BYTES,
@@ -306,7 +306,7 @@ class Khabar:
             return [Reply(texts.DIGEST_EMPTY)]
         if sub is not None:
             async with self.db.transaction() as tx:
-                await record_given(tx, msg.chat_id, digest, None, now)
+                await deliveries.mark_received(tx, msg.chat_id, digest.article_ids, None, now)
         return digest.replies or [Reply(texts.DIGEST_EMPTY)]
 
     async def _stories(self, msg: Incoming, args: str) -> list[Reply]:
@@ -380,14 +380,11 @@ class Khabar:
     # -- follows -------------------------------------------------------------------------
 
     async def _do_follow(self, chat_id: int, story_id: int) -> bool:
-        """Follow, counting what the reader has seen of the story so far as seen."""
+        """Follow; the story so far counts as known, so updates start from what is new."""
         added = await follows.follow(self.db, chat_id, story_id, self.clock.now())
         if added:
             thread = await articles.of_story(self.db, story_id)
             async with self.db.transaction() as tx:
-                await follows.mark_seen(
-                    tx, chat_id, story_id, [f.text for a in thread for f in a.facts]
-                )
                 await deliveries.mark_received(
                     tx, chat_id, [a.id for a in thread], None, self.clock.now()
                 )

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import parse_hhmm
-from bot.digest import build_digest, record_given
+from bot.digest import build_digest
 from storage import deliveries, subscribers
 from storage.db import Database
 
@@ -97,9 +97,9 @@ async def _enqueue_one(
         return
     digest = await build_digest(db, sub.chat_id, now=now, tz=sub.tz, fallback_recent=False)
     if digest is not None and not digest.replies:
-        # Only followed stories with nothing new to this reader: they count as given.
+        # Only stories with nothing new to this reader: they count as given.
         async with db.transaction() as tx:
-            await record_given(tx, sub.chat_id, digest, None, now)
+            await deliveries.mark_received(tx, sub.chat_id, digest.article_ids, None, now)
         digest = None
     if digest is None:
         report.nothing_new += 1
@@ -117,7 +117,7 @@ async def _enqueue_one(
         )
         if delivery_id is not None:
             report.enqueued += 1
-            await record_given(tx, sub.chat_id, digest, delivery_id, now)
+            await deliveries.mark_received(tx, sub.chat_id, digest.article_ids, delivery_id, now)
         await subscribers.advance(
             tx,
             sub.chat_id,

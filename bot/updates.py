@@ -1,6 +1,7 @@
 """Follow-up updates: when an article joins a story, tell each follower only what is new.
 
-Each follower is compared fact by fact with what they were already shown; an article that
+Each follower is compared fact by fact with the articles of the story they already
+received; an article that
 adds nothing new to them sends nothing. An update that would land in their quiet hours is
 not sent: the article stays unread and their morning digest carries it.
 """
@@ -111,7 +112,7 @@ async def _one(
     if await articles.was_received(db, chat_id, article.id):
         report.already_had += 1
         return
-    fresh = new_facts(article.facts, await follows.seen_facts(db, chat_id, story_id))
+    fresh = new_facts(article.facts, await articles.received_facts(db, chat_id, story_id))
     if not fresh:
         report.nothing_new += 1
         async with db.transaction() as tx:
@@ -138,5 +139,4 @@ async def _one(
             report.already_had += 1
             return
         await deliveries.mark_received(tx, chat_id, [article.id], delivery_id, now)
-        await follows.mark_seen(tx, chat_id, story_id, [f.text for f in article.facts])
     report.enqueued += 1

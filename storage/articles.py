@@ -134,3 +134,13 @@ async def count_in_story(tx: aiosqlite.Connection, story_id: int) -> int:
     async with tx.execute("SELECT count(*) FROM articles WHERE story_id = ?", (story_id,)) as cur:
         row = await cur.fetchone()
     return int(row[0]) if row else 0
+
+
+async def received_facts(db: Database, chat_id: int, story_id: int) -> list[str]:
+    """The fact texts of every article of a story this chat was given: what they know."""
+    rows = await db.fetchall(
+        "SELECT a.facts FROM articles a JOIN received r ON r.article_id = a.id"
+        " WHERE r.chat_id = ? AND a.story_id = ?",
+        [chat_id, story_id],
+    )
+    return [f["text"] for row in rows for f in json.loads(row[0])]

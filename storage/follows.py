@@ -1,4 +1,4 @@
-"""Queries on follows (who follows which story) and the facts each follower was shown."""
+"""Queries on follows: who follows which story."""
 
 from __future__ import annotations
 
@@ -70,31 +70,10 @@ async def follower_count(db: Database, story_id: int) -> int:
     return int(await db.scalar("SELECT count(*) FROM follows WHERE story_id = ?", [story_id]))
 
 
-async def seen_facts(db: Database, chat_id: int, story_id: int) -> list[str]:
-    rows = await db.fetchall(
-        "SELECT fact FROM seen_facts WHERE chat_id = ? AND story_id = ?", [chat_id, story_id]
-    )
-    return [r[0] for r in rows]
-
-
-async def mark_seen(
-    tx: aiosqlite.Connection, chat_id: int, story_id: int, facts: Iterable[str]
-) -> None:
-    await tx.executemany(
-        "INSERT INTO seen_facts (chat_id, story_id, fact) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-        [(chat_id, story_id, fact) for fact in facts],
-    )
-
-
 async def move_followers(tx: aiosqlite.Connection, from_story: int, to_story: int) -> None:
     """When a story is emptied by an admin's correction, its followers follow the target."""
     await tx.execute(
         "INSERT INTO follows (chat_id, story_id, created_at)"
         " SELECT chat_id, ?, created_at FROM follows WHERE story_id = ? ON CONFLICT DO NOTHING",
-        (to_story, from_story),
-    )
-    await tx.execute(
-        "INSERT INTO seen_facts (chat_id, story_id, fact)"
-        " SELECT chat_id, ?, fact FROM seen_facts WHERE story_id = ? ON CONFLICT DO NOTHING",
         (to_story, from_story),
     )

@@ -187,3 +187,19 @@ async def test_admin_move_and_split(admin: Chat, reader: Chat, db: Database) -> 
     assert "कहानी <b>#1</b>" in await admin.say("/move 2 1")
     assert await stories.get(db, 3) is None  # the emptied story is gone
     assert "#1" in await reader.say("/following")  # and its follower follows the target
+
+
+async def test_digest_shows_a_continued_story_once_with_what_is_new(
+    admin: Chat, reader: Chat, clock: ManualClock
+) -> None:
+    await _thread(admin, reader)
+    assert "40 हज़ार" in await reader.say("/digest")
+    clock.advance(timedelta(hours=2))
+    await admin.say("/post " + fixture_text("metro_opened.txt"))
+    await admin.say("/post " + fixture_text("metro_again.txt"))
+    await admin.say("/post " + fixture_text("monsoon.txt"))
+    text = await reader.say("/digest")
+    assert text.count("#1") == 1  # one card for the whole thread
+    assert "🆕 नया" in text and "52 हज़ार" in text and "40 हज़ार" not in text
+    assert "शहर की नई मेट्रो लाइन" in text  # under the story's own title
+    assert "3 रिपोर्ट" in text and "मौसम" in text

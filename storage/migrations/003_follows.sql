@@ -1,5 +1,5 @@
--- Schema 3: readers follow stories, and we remember which facts each follower was shown,
--- so a follow-up update says only what is new to them. Quiet hours per subscriber.
+-- Schema 3: readers follow stories; quiet hours per subscriber. What a reader already knows
+-- of a story is not stored separately: it is the facts of the articles they received.
 
 CREATE TABLE follows (
     chat_id     INTEGER NOT NULL REFERENCES subscribers (chat_id) ON UPDATE CASCADE,
@@ -8,13 +8,6 @@ CREATE TABLE follows (
     PRIMARY KEY (chat_id, story_id)
 ) WITHOUT ROWID;
 CREATE INDEX follows_story ON follows (story_id);
-
-CREATE TABLE seen_facts (
-    chat_id     INTEGER NOT NULL REFERENCES subscribers (chat_id) ON UPDATE CASCADE,
-    story_id    INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
-    fact        TEXT NOT NULL,
-    PRIMARY KEY (chat_id, story_id, fact)
-) WITHOUT ROWID;
 
 -- Updates that would arrive between quiet_start and quiet_end (local time) wait for the
 -- morning digest; both NULL means quiet hours are off.
