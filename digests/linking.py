@@ -5,14 +5,16 @@ and passes them here with the current time and the collection's idf.
 
 Why term signatures and not embeddings: the one offline model that knows "व्हाट्सऐप" is
 "WhatsApp" scores everything 0.8-0.93 and reads ~19 headlines/s, while TF-IDF on stemmed
-content words separates same-story articles (0.32-0.39) from others (<= 0.20) on whole
-articles, costs microseconds, and its terms double as the index that keeps candidate lookup
-independent of the archive size. Latin/Devanagari spellings of one name are matched by a
-consonant skeleton at comparison time (see `_skeleton`).
+content words separates whole same-story articles from the rest, costs well under a
+millisecond, and its terms double as the index that keeps candidate lookup independent of
+the archive size. Latin/Devanagari spellings of one name are matched by a consonant
+skeleton at comparison time (see `_skeleton`); headline places that differ lower the score
+(see PLACE_CONFLICT). Measured on evaluation/linking (README there).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections import Counter
@@ -25,6 +27,7 @@ import regex
 
 from digests.model import Digested
 from digests.normalize import fold_nukta
+from digests.places import is_place
 from digests.stopwords import STOPWORDS, word_set
 
 # --- tuning -------------------------------------------------------------------------------
@@ -39,12 +42,22 @@ MAX_TERMS = 60
 # articles, so a thread that moves on (announced -> opened) keeps matching its latest turn.
 MERGE_MEMORY = 4
 # Join threshold on `similarity`, chosen on evaluation/linking (see its README).
-DEFAULT_THRESHOLD = 0.2
+DEFAULT_THRESHOLD = 0.28
 # A Latin name and a Devanagari word match by consonant skeleton only when the skeleton is
 # at least this long: shorter ones ("gl", "ns") collide with ordinary Hindi words.
 MIN_SKELETON = 3
 # A skeleton (cross-script) match counts this much of an exact term match.
 SKELETON_CREDIT = 0.8
+
+# Headline places of two articles that share none: the similarity is multiplied by this.
+# "केरल में कोरोना के 5942 नए केस" and "कर्नाटक में कोरोना के 4373 नए केस" share their
+# whole template; the place is what makes them different events.
+PLACE_CONFLICT = 0.5
+# Place markers kept per profile (a story that moves from Delhi to Noida keeps both).
+MAX_PLACES = 8
+# Country-wide names conflict with nothing: national news mentions them everywhere.
+_NATIONAL = frozenset(fold_nukta(p) for p in ("भारत", "हिंदुस्तान", "देश", "इंडिया"))
+PLACE_PREFIX = "@"
 
 # Content-free words beyond digests.stopwords (which is tuned for fact patterns): reporting
 # verbs, weekdays, vague quantities and news boilerplate. The idf of a young database is
@@ -82,7 +95,7 @@ _DEVANAGARI = regex.compile(r"\p{Script=Devanagari}")
 # Good enough for matching, and no 19 MB lemma dictionary in the product.
 _SUFFIX_TEXT = """
     ाएंगी ाएंगे ाऊंगी ाऊंगा ाइयाँ ाइयों ाइयां ाएगी ाएगा ाओगी ाओगे एंगी एंगे ऊंगी ऊंगा
-    ातीं ाते ाती ाता ाना ाने ाया ाई ाए ाओ ाकर ियों ियां ियाँ ाओं ाएं ाएँ ुओं ुएं ुआं
+    ातीं ाते ाती ाता ाना ाने ाई ाए ाओ ाकर ियों ियां ियाँ ाओं ाएं ाएँ ुओं ुएं ुआं
     ेगी ेगा ेंगे ेंगी ोगी ोगे ीं ों ें ाँ ां ता ते ती ना ने कर
     ो े ू ु ी ि ा
 """
@@ -98,6 +111,9 @@ class Signature:
 
     Weights carry term frequency and headline emphasis but not idf: idf changes as the
     archive grows, so it is applied at comparison time (`similarity`), never stored.
+    Terms are stems ("मेट्र"), lower-cased Latin words ("whatsapp") and number_unit pairs
+    ("6200_करोड"); keys starting with PLACE_PREFIX ("@केरल") are headline places with
+    weight 0, which never enter a cosine and only drive the place-conflict rule.
     """
 
     terms: dict[str, float]
@@ -183,22 +199,56 @@ def terms_of(text: str) -> list[str]:
 
 
 def _normalised(weights: Mapping[str, float], limit: int = MAX_TERMS) -> dict[str, float]:
-    """The `limit` heaviest terms, L2-normalised, heaviest first (ties: alphabetical)."""
-    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    """The `limit` heaviest terms, L2-normalised, heaviest first (ties: alphabetical),
+    followed by up to MAX_PLACES place markers (weight 0: they never enter a cosine)."""
+    places = sorted(t for t in weights if t.startswith(PLACE_PREFIX))[:MAX_PLACES]
+    content = [(t, w) for t, w in weights.items() if not t.startswith(PLACE_PREFIX) and w > 0]
+    top = sorted(content, key=lambda kv: (-kv[1], kv[0]))[:limit]
     norm = math.sqrt(sum(w * w for _, w in top))
-    if norm == 0:
-        return {}
-    return {t: w / norm for t, w in top}
+    out = {t: w / norm for t, w in top} if norm else {}
+    out.update(dict.fromkeys(places, 0.0))
+    return out
+
+
+def title_places(title: str) -> set[str]:
+    """Places named in a headline (one- and two-word names), nukta-folded."""
+    words = [fold_nukta(w) for w in regex.findall(r"[\p{L}\p{M}]+", title)]
+    found = {w for w in words if is_place(w)}
+    found |= {f"{a} {b}" for a, b in itertools.pairwise(words) if is_place(f"{a} {b}")}
+    # "नई दिल्ली" and "दिल्ली" are one place: keep the last word when it is a place itself.
+    return {p.split()[-1] if p.split()[-1] in found else p for p in found} - _NATIONAL
+
+
+def places_of(sig: Signature) -> set[str]:
+    """The headline places recorded in a signature (its zero-weight "@" markers)."""
+    return {t[len(PLACE_PREFIX) :] for t in sig.terms if t.startswith(PLACE_PREFIX)}
 
 
 def signature(article: Digested) -> Signature:
-    """Signature of one article: sublinear tf over title (weighted) and body."""
+    """Signature of one article: sublinear tf over title (weighted) and body.
+
+    The last few results are cached: posting computes it in find_story and again in
+    index_article for the same article. Callers must not mutate the returned terms.
+    """
+    try:
+        return _cached_signature(article)
+    except TypeError:  # a Digested built with an unhashable field (facts as a list)
+        return _signature(article)
+
+
+@lru_cache(maxsize=32)
+def _cached_signature(article: Digested) -> Signature:
+    return _signature(article)
+
+
+def _signature(article: Digested) -> Signature:
     counts: Counter[str] = Counter()
     for term in terms_of(article.title):
         counts[term] += TITLE_WEIGHT
     for term in terms_of(article.body):
         counts[term] += 1.0
     weights = {t: 1.0 + math.log(c) for t, c in counts.items()}
+    weights.update(dict.fromkeys((PLACE_PREFIX + p for p in title_places(article.title)), 0.0))
     return Signature(_normalised(weights))
 
 
@@ -332,9 +382,14 @@ def similarity(a: Signature, b: Signature, idf: Mapping[str, float]) -> float:
         if other is not None:
             dot += w * other * idf.get(t, 1.0) ** 2
     for ta, tb in _cross_script(a, b):
-        dot += SKELETON_CREDIT * a.terms[ta] * b.terms[tb] * idf.get(ta, 1.0) * idf.get(tb, 1.0)
+        cross = idf.get(ta, 1.0) * idf.get(tb, 1.0)
+        dot += SKELETON_CREDIT * a.terms[ta] * b.terms[tb] * cross
     norm = _idf_norm(a, idf) * _idf_norm(b, idf)
-    return 0.0 if norm == 0 else min(1.0, dot / norm)
+    score = 0.0 if norm == 0 else min(1.0, dot / norm)
+    pa, pb = places_of(a), places_of(b)
+    if pa and pb and not pa & pb:
+        score *= PLACE_CONFLICT
+    return score
 
 
 def choose(

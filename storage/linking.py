@@ -41,9 +41,14 @@ LOOKUP_TERMS = 10
 # thousands of rows, and a rare one rarely has this many.
 PER_TERM_STORIES = 40
 # Terms of a story profile put in story_terms (the profile itself keeps MAX_TERMS).
-INDEX_TERMS = 40
+INDEX_TERMS = 30
 # SQLite host-parameter batches (the compiled limit is 32766; stay far below).
 _BATCH = 500
+
+
+def index_terms(profile: Signature) -> list[str]:
+    """The profile terms written to story_terms: its INDEX_TERMS heaviest content terms."""
+    return [t for t, w in profile.terms.items() if w > 0][:INDEX_TERMS]
 
 
 async def _rows(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> list[Any]:
@@ -51,32 +56,36 @@ async def _rows(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()
         return list(await cur.fetchall())
 
 
-async def _df(conn: aiosqlite.Connection, terms: Iterable[str]) -> dict[str, int]:
-    """Document frequency of each of `terms` that is in term_df."""
+async def _df(
+    conn: aiosqlite.Connection, terms: Iterable[str], with_count: bool = False
+) -> tuple[dict[str, int], int]:
+    """Document frequency of each of `terms` found in term_df, and (when `with_count`) the
+    number of indexed articles, fetched in the same statement to save a thread round trip."""
     wanted = list(dict.fromkeys(terms))
     found: dict[str, int] = {}
-    for i in range(0, len(wanted), _BATCH):
+    n_docs = 0
+    for i in range(0, max(len(wanted), 1), _BATCH):
         chunk = wanted[i : i + _BATCH]
         marks = ",".join("?" * len(chunk))
-        for term, df in await _rows(
-            conn, f"SELECT term, df FROM term_df WHERE term IN ({marks})", chunk
-        ):
-            found[term] = df
-    return found
+        sql = f"SELECT 0, term, df FROM term_df WHERE term IN ({marks})"
+        if with_count and i == 0:
+            sql += " UNION ALL SELECT 1, name, value FROM link_meta WHERE name = 'articles'"
+        for is_count, term, df in await _rows(conn, sql, chunk):
+            if is_count:
+                n_docs = int(df)
+            else:
+                found[term] = df
+    return found, n_docs
 
 
-async def _article_count(conn: aiosqlite.Connection) -> int:
-    rows = await _rows(conn, "SELECT value FROM link_meta WHERE name = 'articles'")
-    return int(rows[0][0]) if rows else 0
-
-
-async def _candidate_ids(
+async def _candidates_for(
     conn: aiosqlite.Connection, lookup: Sequence[tuple[str, float]], since: str, limit: int
-) -> list[int]:
-    """Stories sharing a lookup term and updated since `since`, best-covered first.
+) -> list[Candidate]:
+    """Profiles of the stories sharing a lookup term and updated since `since`, best-covered
+    first (sum of the shared lookup terms' weights), at most `limit`.
 
-    One UNION ALL statement (one trip to the aiosqlite thread); each arm uses the
-    (term, last_update) index and stops after PER_TERM_STORIES rows.
+    One statement: each UNION ALL arm walks the (term, last_update) index backwards and
+    stops after PER_TERM_STORIES rows, so a common term costs no more than a rare one.
     """
     if not lookup:
         return []
@@ -84,27 +93,18 @@ async def _candidate_ids(
         "SELECT * FROM (SELECT story_id, ? AS w FROM story_terms"
         " WHERE term = ? AND last_update >= ? ORDER BY last_update DESC LIMIT ?)"
     )
-    sql = " UNION ALL ".join([arm] * len(lookup))
     params: list[Any] = []
     for term, weight in lookup:
         params += [weight, term, since, PER_TERM_STORIES]
-    score: Counter[int] = Counter()
-    for story_id, weight in await _rows(conn, sql, params):
-        score[story_id] += weight
-    return [sid for sid, _ in score.most_common(limit)]
-
-
-async def _profiles(conn: aiosqlite.Connection, story_ids: Sequence[int]) -> list[Candidate]:
-    if not story_ids:
-        return []
-    marks = ",".join("?" * len(story_ids))
-    rows = await _rows(
-        conn,
-        f"SELECT story_id, signature, last_update FROM story_profiles WHERE story_id IN ({marks})",
-        list(story_ids),
+    sql = (
+        f"WITH hits AS ({' UNION ALL '.join([arm] * len(lookup))}),"
+        " ranked AS (SELECT story_id, sum(w) AS score FROM hits GROUP BY story_id"
+        " ORDER BY score DESC, story_id DESC LIMIT ?)"
+        " SELECT p.story_id, p.signature, p.last_update FROM ranked"
+        " JOIN story_profiles p ON p.story_id = ranked.story_id ORDER BY ranked.score DESC"
     )
     out = []
-    for story_id, text, last in rows:
+    for story_id, text, last in await _rows(conn, sql, [*params, limit]):
         when = from_db(last)
         assert when is not None
         out.append(Candidate(story_id, deserialize(text), when))
@@ -114,18 +114,23 @@ async def _profiles(conn: aiosqlite.Connection, story_ids: Sequence[int]) -> lis
 async def candidates(
     conn: aiosqlite.Connection, sig: Signature, now: datetime, config: LinkConfig
 ) -> tuple[list[Candidate], dict[str, float]]:
-    """Candidate stories for `sig` and the idf of every term involved (new and candidates)."""
-    n_docs = await _article_count(conn)
-    df = await _df(conn, sig.terms)
+    """Candidate stories for `sig` and the idf of every term involved (new and candidates).
+
+    Three statements whatever the archive size: df of the new terms (with N), candidates
+    with their profiles, df of the candidates' other terms.
+    """
+    df, n_docs = await _df(conn, sig.terms, with_count=True)
     idf = idf_from_counts(df, n_docs, sig.terms)
-    ranked = sorted(sig.terms, key=lambda t: (-sig.terms[t] * idf[t], t))[:LOOKUP_TERMS]
+    # A term no indexed article has (df 0) cannot lead to a story: look up the most
+    # distinctive of the others. Place markers weigh 0 and are never looked up.
+    known = [t for t in sig.terms if sig.terms[t] > 0 and df.get(t, 0) > 0]
+    ranked = sorted(known, key=lambda t: (-sig.terms[t] * idf[t], t))[:LOOKUP_TERMS]
     lookup = [(t, sig.terms[t] * idf[t]) for t in ranked]
     since = to_db(now - timedelta(days=config.quiet_after_days))
-    ids = await _candidate_ids(conn, lookup, since, config.max_candidates)
-    found = await _profiles(conn, ids)
+    found = await _candidates_for(conn, lookup, since, config.max_candidates)
     extra = {t for c in found for t in c.signature.terms if t not in idf}
     if extra:
-        idf.update(idf_from_counts(await _df(conn, extra), n_docs, extra))
+        idf.update(idf_from_counts((await _df(conn, extra))[0], n_docs, extra))
     return found, idf
 
 
@@ -155,7 +160,7 @@ async def _write_profile(
     await tx.execute("DELETE FROM story_terms WHERE story_id = ?", (story_id,))
     await tx.executemany(
         "INSERT INTO story_terms (story_id, term, last_update) VALUES (?, ?, ?)",
-        [(story_id, t, last_update) for t in list(profile.terms)[:INDEX_TERMS]],
+        [(story_id, t, last_update) for t in index_terms(profile)],
     )
 
 
