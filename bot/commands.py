@@ -600,6 +600,8 @@ class Khabar:
         zone = ZoneInfo(self.settings.tz)
         local_midnight = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
         active, inactive = await subscribers.counts(self.db)
+        # The latest sender run's report (the morning broadcast, or whatever ran since).
+        run = await deliveries.latest_report(self.db)
         return [
             Reply(
                 texts.STATS.format(
@@ -612,6 +614,12 @@ class Khabar:
                         self.db, local_midnight, kind="digest"
                     ),
                     pending=await deliveries.pending_count(self.db),
+                    run_at=format_date_time(run.started_at.astimezone(zone)) if run else "—",
+                    run_sent=run.messages if run else 0,
+                    run_retried=run.retried if run else 0,
+                    run_failed=run.failed if run else 0,
+                    run_inactive=run.newly_inactive if run else 0,
+                    run_seconds=f"{run.seconds:.1f}" if run else 0,
                 )
             )
         ]

@@ -56,6 +56,15 @@ class Settings:
     grace: timedelta = timedelta(hours=3)
     send_rate: float = 30.0
     per_chat_interval: float = 1.0
+    # Outbox sender: parallel sends (also the most duplicates a SIGKILL can cause), the first
+    # in-run retry delay after a 5xx or network error, Telegram's paid broadcasts (up to
+    # 1000 messages a second, charged in Stars: set KHABAR_SEND_RATE too), and the
+    # keep-alive HTTP client that lets the sender reach that rate (httpx is kept for
+    # proxies or when KHABAR_LEAN_HTTP=0).
+    send_concurrency: int = 8
+    retry_base: float = 1.0
+    paid_broadcast: bool = False
+    lean_http: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -82,10 +91,16 @@ class Settings:
             tick = float(env.get("KHABAR_TICK_SECONDS", "30"))
             grace = timedelta(hours=float(env.get("KHABAR_GRACE_HOURS", "3")))
             rate = float(env.get("KHABAR_SEND_RATE", "30"))
+            concurrency = int(env.get("KHABAR_SEND_CONCURRENCY", "8"))
+            retry_base = float(env.get("KHABAR_RETRY_BASE_SECONDS", "1"))
         except ValueError as exc:
             raise ConfigError(f"a numeric KHABAR_ setting is not a number: {exc}") from exc
         if tick <= 0 or rate <= 0:
             raise ConfigError("KHABAR_TICK_SECONDS and KHABAR_SEND_RATE must be positive")
+        if not 1 <= concurrency <= 1000 or retry_base < 0:
+            raise ConfigError(
+                "KHABAR_SEND_CONCURRENCY must be 1-1000, KHABAR_RETRY_BASE_SECONDS >= 0"
+            )
         base = env.get("TELEGRAM_API_BASE_URL") or TELEGRAM_API
         return cls(
             db_path=Path(env.get("KHABAR_DB") or default_db_path(env)).expanduser(),
@@ -98,10 +113,26 @@ class Settings:
             tick_seconds=tick,
             grace=grace,
             send_rate=rate,
+            send_concurrency=concurrency,
+            retry_base=retry_base,
+            paid_broadcast=_flag(env.get("KHABAR_PAID_BROADCAST"), False),
+            lean_http=_flag(env.get("KHABAR_LEAN_HTTP"), True),
         )
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    """1/true/yes/on or 0/false/no/off; unset or empty keeps the default."""
+    if value is None or not value.strip():
+        return default
+    text = value.strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"expected 1/0, true/false, yes/no or on/off, got {value!r}")
 
 
 def _file_url(base: str) -> str:

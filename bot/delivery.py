@@ -1,26 +1,55 @@
 """The outbox sender: paces messages to Telegram's limits and maps each failure to an action.
 
-Progress is written after every message, so a crash resends at most the messages that were
-in flight (one per concurrent worker); everything else resumes from the database.
+How a run works, and why:
+
+* A producer streams due deliveries from the database by keyset pagination into a bounded
+  window, and a fixed pool of workers sends them. Nothing grows with the size of the
+  broadcast (no "seen" set, no coroutine per delivery), so 100k subscribers cost the same
+  memory as 1k.
+* A worker sends one message of a delivery at a time and records the progress (parts_sent,
+  state) right after Telegram accepts it, before it sends anything else (workers that
+  finish together share one transaction). A SIGKILL therefore resends at most the messages
+  that were in flight, one per worker: at most `concurrency` duplicates.
+* Pacing: a global pacer spaces sends to `rate` a second (a 429 pauses it for everyone for
+  its retry_after); a per-chat gate keeps one chat to one message per `per_chat_interval`.
+  A delivery that has to wait for its chat (the next part of a long digest, a second
+  delivery to the same chat) is parked on a timer and its worker takes other work, so
+  pacing one chat never slows the broadcast.
+* Each failure maps to an action (see the DeliveryError subclasses): 429 pauses everyone
+  and retries; 5xx and network errors retry with doubling delays, then go back to the
+  database with a longer backoff, failing after `max_attempts`; a gone chat (403, not
+  found) is marked inactive with all its pending deliveries failed; a migrated group is
+  moved and resent to; HTML Telegram cannot parse is resent as plain text. Whatever
+  happens to one recipient, including a bug, stays in that recipient's job.
+* A graceful stop lets every message already handed to Telegram finish and be recorded,
+  then leaves the rest pending in the database for the next start.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import heapq
 import html
+import itertools
 import logging
+import math
 import re
+import sqlite3
 import time
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.clock import Clock
-from bot.replies import Reply
+from bot.replies import Button, Reply
+from digests.telegram_html import TELEGRAM_LIMIT, split_html, utf16_len
 from storage import deliveries, subscribers
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+
+MAX_CALLBACK_BYTES = 64
 
 
 class DeliveryError(Exception):
@@ -63,27 +92,26 @@ class Transport(Protocol):
 
 @dataclass
 class SendReport:
-    sent: int = 0
-    deliveries_done: int = 0
-    retried: int = 0
-    failed: int = 0
-    newly_inactive: int = 0
-    migrated: int = 0
-    plain_fallbacks: int = 0
+    """Counters of one sender run; persisted as a delivery_reports row when it did work."""
+
+    sent: int = 0  # messages Telegram accepted
+    deliveries_done: int = 0  # deliveries with every part sent
+    retried: int = 0  # resends after a 429, a 5xx or a network error
+    rate_limited: int = 0  # 429 answers (also counted in retried)
+    failed: int = 0  # deliveries given up for good
+    newly_inactive: int = 0  # subscribers this run marked inactive
+    migrated: int = 0  # chats moved to their supergroup id
+    plain_fallbacks: int = 0  # messages resent as plain text
+    deferred: int = 0  # deliveries put back in the database for a later run
     seconds: float = 0.0
 
     def add(self, other: SendReport) -> None:
-        for name in (
-            "sent",
-            "deliveries_done",
-            "retried",
-            "failed",
-            "newly_inactive",
-            "migrated",
-            "plain_fallbacks",
-            "seconds",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    @property
+    def did_work(self) -> bool:
+        return bool(self.sent or self.failed or self.retried or self.deferred)
 
 
 _TAG = re.compile(r"<[^>]*>")
@@ -93,26 +121,107 @@ def plain_text(html_text: str) -> str:
     return html.unescape(_TAG.sub("", html_text))
 
 
+def fit_parts(parts: list[Reply]) -> list[Reply]:
+    """Make every part sendable: at most 4096 characters after entities, callback data at
+    most 64 bytes.
+
+    Renderers already split digests at story boundaries; this is the last guard for any
+    producer of outbox rows, so a too-long part is split (tags balanced, buttons on its
+    last piece) instead of being refused by Telegram and lost. Deterministic, so the
+    parts_sent index of a delivery means the same after a restart.
+    """
+    out: list[Reply] = []
+    for reply in parts:
+        buttons = _fitting_buttons(reply.buttons)
+        if utf16_len(reply.text) <= TELEGRAM_LIMIT:  # tags and entities only shrink it
+            out.append(reply if buttons is reply.buttons else Reply(reply.text, buttons))
+            continue
+        pieces = split_html(reply.text, TELEGRAM_LIMIT) or [reply.text]
+        out.extend(Reply(text) for text in pieces[:-1])
+        out.append(Reply(pieces[-1], buttons))
+    return out
+
+
+def _fitting_buttons(
+    rows: tuple[tuple[Button, ...], ...],
+) -> tuple[tuple[Button, ...], ...]:
+    def fits(button: Button) -> bool:
+        if button.data is None:
+            return True
+        size = len(button.data.encode("utf-8"))
+        if 1 <= size <= MAX_CALLBACK_BYTES:
+            return True
+        log.error("dropping button %r: callback data is %d bytes", button.text, size)
+        return False
+
+    if all(fits(b) for row in rows for b in row):
+        return rows
+    kept = tuple(tuple(b for b in row if fits(b)) for row in rows)
+    return tuple(row for row in kept if row)
+
+
+class Stopped(Exception):
+    """The sender was asked to stop while waiting; the job goes back untouched."""
+
+
+async def _sleep(seconds: float, stop: asyncio.Event) -> None:
+    """Sleep, but wake at once (raising Stopped) when the sender is stopping."""
+    if stop.is_set():
+        raise Stopped
+    if seconds <= 0:
+        return
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+    if stop.is_set():
+        raise Stopped
+
+
 class Pacer:
-    """Spaces sends to `rate` a second overall; a 429 pauses everyone for its retry_after."""
+    """Spaces sends to `rate` a second overall; a 429 pauses everyone for its retry_after.
+
+    Each caller reserves the next free slot and sleeps until it, so sends leave evenly
+    spaced (Telegram counts a burst as flooding). After a pause, slots restart from the end
+    of the pause, one interval apart, not as a burst of everything that waited.
+    """
 
     def __init__(self, rate: float) -> None:
-        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.interval = 1.0 / rate if 0 < rate < math.inf else 0.0
         self._next = 0.0
-        self._lock = asyncio.Lock()
+        self._paused_until = 0.0
 
-    async def wait(self) -> None:
-        if self.interval == 0.0 and self._next == 0.0:
-            return
-        async with self._lock:
+    async def wait(self, stop: asyncio.Event) -> None:
+        while True:
             now = time.monotonic()
-            delay = self._next - now
-            self._next = max(now, self._next) + self.interval
-        if delay > 0:
-            await asyncio.sleep(delay)
+            if now < self._paused_until:
+                await _sleep(self._paused_until - now, stop)
+                continue
+            if self.interval == 0.0:
+                if stop.is_set():
+                    raise Stopped
+                return
+            slot = max(now, self._next)
+            self._next = slot + self.interval
+            await _sleep(slot - now, stop)
+            if time.monotonic() >= self._paused_until:
+                return  # else a 429 arrived while we waited: wait it out too
 
     def pause(self, seconds: float) -> None:
-        self._next = max(self._next, time.monotonic() + seconds)
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+    def paused_for(self) -> float:
+        return max(0.0, self._paused_until - time.monotonic())
+
+
+@dataclass
+class _Job:
+    """A delivery being worked on: its parts and how far it got."""
+
+    item: deliveries.Delivery
+    chat_id: int
+    parts: list[Reply]
+    index: int
+    quick: int = 0  # network/5xx retries of the current part within this run
+    limited: int = 0  # 429s for the current part within this run
 
 
 @dataclass
@@ -125,92 +234,131 @@ class Sender:
     concurrency: int = 8
     max_attempts: int = 8
     quick_retries: int = 3
-    max_inline_wait: float = 60.0
+    max_rate_limited: int = 10  # 429s for one message in one run before deferring it
+    retry_base: float = 1.0  # first in-run retry delay; doubles, capped by retry_cap
+    retry_cap: float = 60.0
+    defer_base: float = 30.0  # delay before a later run retries; doubles per attempt
+    defer_cap: float = 3600.0
+    page_size: int = 256
     only_chat: int | None = None
     _pacer: Pacer = field(init=False)
     _lock: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
+    _stop: asyncio.Event = field(init=False, default_factory=asyncio.Event)
+    # Most jobs held in memory at once during the last run: stays at the window size
+    # however large the broadcast (tests and the fan-out benchmark check it).
+    last_peak_jobs: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
         self._pacer = Pacer(self.rate)
 
-    async def run_once(self, batch: int = 1000) -> SendReport:
-        """Send every delivery that is due now; returns what happened."""
-        total = SendReport()
-        started = time.monotonic()
+    # ------------------------------------------------------------------ control
+
+    def request_stop(self) -> None:
+        """Finish the messages in flight, then end the run; the rest stays pending."""
+        self._stop.set()
+
+    def resume(self) -> None:
+        """Allow runs again after a stop (the runner calls this when it starts)."""
+        self._stop.clear()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def paused_for(self) -> float:
+        """Seconds left of a 429 pause (it outlives the run that received it)."""
+        return self._pacer.paused_for()
+
+    # ------------------------------------------------------------------ a run
+
+    async def run_once(self) -> SendReport:
+        """Send every delivery that is due now (or until stopped); returns what happened."""
         async with self._lock:
-            seen: set[int] = set()
-            gate = asyncio.Semaphore(self.concurrency)
-            while True:
-                due = [
-                    d
-                    for d in await deliveries.due(self.db, self.clock.now(), batch, self.only_chat)
-                    if d.id not in seen
-                ]
-                if not due:
-                    break
-                seen.update(d.id for d in due)
-                results = await asyncio.gather(*(self._guarded(gate, d) for d in due))
-                for r in results:
-                    total.add(r)
-        total.seconds = time.monotonic() - started
-        return total
-
-    async def _guarded(self, gate: asyncio.Semaphore, item: deliveries.Delivery) -> SendReport:
-        async with gate:
-            return await self._deliver(item)
-
-    async def _deliver(self, item: deliveries.Delivery) -> SendReport:
-        report = SendReport()
-        chat_id = item.chat_id
-        parts = [Reply.from_json(p) for p in item.parts]
-        index = item.parts_sent
-        quick = 0
-        while index < len(parts):
-            await self._pacer.wait()
-            try:
-                await self._send_with_fallback(chat_id, parts[index], report)
-            except RateLimited as exc:
-                self._pacer.pause(exc.retry_after)
-                report.retried += 1
-                if exc.retry_after <= self.max_inline_wait and quick < self.quick_retries:
-                    quick += 1
-                    await asyncio.sleep(exc.retry_after)
-                    continue
-                await self._later(item, str(exc), timedelta(seconds=exc.retry_after))
-                return report
-            except ChatMoved as exc:
-                await subscribers.migrate_chat(self.db, chat_id, exc.new_chat_id)
-                chat_id = exc.new_chat_id
-                report.migrated += 1
-                continue
-            except Transient as exc:
-                report.retried += 1
-                if quick < self.quick_retries:
-                    await asyncio.sleep(0.5 * 2**quick)
-                    quick += 1
-                    continue
-                await self._later(item, str(exc), self._backoff(item.attempts))
-                return report
-            except RecipientGone as exc:
-                if await subscribers.deactivate(self.db, chat_id, self.clock.now()):
-                    report.newly_inactive += 1
-                await deliveries.fail(self.db, item.id, f"recipient gone: {exc}")
-                report.failed += 1
-                return report
-            except DeliveryError as exc:
-                log.warning("delivery %s to %s rejected: %s", item.id, chat_id, exc)
-                await deliveries.fail(self.db, item.id, str(exc))
-                report.failed += 1
-                return report
-            index += 1
-            quick = 0
-            report.sent += 1
-            done = index == len(parts)
-            await deliveries.part_sent(self.db, item.id, index, done, self.clock.now())
-            if not done and self.per_chat_interval > 0:
-                await asyncio.sleep(self.per_chat_interval)
-        report.deliveries_done += 1
+            run = _Run(self)
+            started_at = self.clock.now()
+            started = time.monotonic()
+            await run.execute()
+            self.last_peak_jobs = run.peak
+            report = run.report
+            report.seconds = time.monotonic() - started
+        if report.did_work:
+            await self._save(report, started_at)
         return report
+
+    async def _save(self, report: SendReport, started_at: datetime) -> None:
+        finished = self.clock.now()
+        try:
+            await deliveries.save_report(
+                self.db,
+                deliveries.RunReport(
+                    started_at=started_at,
+                    finished_at=max(finished, started_at),
+                    seconds=report.seconds,
+                    messages=report.sent,
+                    deliveries=report.deliveries_done,
+                    retried=report.retried,
+                    rate_limited=report.rate_limited,
+                    failed=report.failed,
+                    newly_inactive=report.newly_inactive,
+                    migrated=report.migrated,
+                    plain_fallbacks=report.plain_fallbacks,
+                    deferred=report.deferred,
+                ),
+            )
+        except Exception:
+            log.exception("could not save the delivery report")
+
+    # ------------------------------------------------------------------ per-message logic
+
+    async def _step(self, run: _Run, job: _Job) -> bool:
+        """Send the job's next message. True: the job goes on (requeued or parked);
+        False: it is finished (done, failed or deferred) and leaves the run."""
+        chat_id = job.chat_id
+        reply = job.parts[job.index]
+        report = run.report
+        try:
+            await self._send_with_fallback(chat_id, reply, report)
+        except RateLimited as exc:
+            report.retried += 1
+            report.rate_limited += 1
+            self._pacer.pause(exc.retry_after)
+            job.limited += 1
+            if job.limited <= self.max_rate_limited:
+                run.requeue(job)
+                return True
+            await self._later(job, str(exc), timedelta(seconds=exc.retry_after), report)
+            return False
+        except ChatMoved as exc:
+            return await self._moved(run, job, exc.new_chat_id)
+        except Transient as exc:
+            report.retried += 1
+            if job.quick < self.quick_retries:
+                delay = min(self.retry_base * 2**job.quick, self.retry_cap)
+                job.quick += 1
+                log.info("chat %s: %s; retrying in %.1fs", chat_id, exc, delay)
+                run.park(job, delay)
+                return True
+            await self._later(job, str(exc), self._backoff(job.item.attempts), report)
+            return False
+        except RecipientGone as exc:
+            run.gone.add(chat_id)
+            await self._gone(chat_id, f"recipient gone: {exc}", report)
+            return False
+        except DeliveryError as exc:
+            log.warning("delivery %s to %s rejected: %s", job.item.id, chat_id, exc)
+            await deliveries.fail(self.db, job.item.id, str(exc))
+            report.failed += 1
+            return False
+        job.index += 1
+        job.quick = job.limited = 0
+        report.sent += 1
+        done = job.index == len(job.parts)
+        await run.progress.record(job.item.id, job.index, done)
+        if done:
+            report.deliveries_done += 1
+            return False
+        run.requeue(job)  # the chat gate spaces the next part
+        return True
 
     async def _send_with_fallback(self, chat_id: int, reply: Reply, report: SendReport) -> None:
         try:
@@ -222,13 +370,281 @@ class Sender:
                 chat_id, Reply(plain_text(reply.text), reply.buttons), plain=True
             )
 
-    async def _later(self, item: deliveries.Delivery, error: str, wait: timedelta) -> None:
+    async def _moved(self, run: _Run, job: _Job, new_chat_id: int) -> bool:
+        """The group became a supergroup: move the subscriber (ON UPDATE CASCADE carries
+        its deliveries, history and follows) and resend to the new id."""
+        old = job.chat_id
+        try:
+            await subscribers.migrate_chat(self.db, old, new_chat_id)
+        except sqlite3.IntegrityError:
+            # The supergroup subscribed on its own: it gets its own deliveries, so this
+            # one would be a duplicate. Retire the old id instead.
+            log.warning("chat %s moved to %s, which is already subscribed", old, new_chat_id)
+            run.gone.add(old)
+            await self._gone(old, f"moved to subscribed {new_chat_id}", run.report)
+            return False
+        log.info("chat %s moved to %s", old, new_chat_id)
+        run.report.migrated += 1
+        job.chat_id = new_chat_id
+        run.requeue(job)
+        return True
+
+    async def _gone(self, chat_id: int, error: str, report: SendReport) -> None:
+        """Stop sending to a chat: inactive, and its pending deliveries (this one and any
+        other) given up rather than left to arrive stale after a later /start."""
+        if await subscribers.deactivate(self.db, chat_id, self.clock.now()):
+            report.newly_inactive += 1
+        report.failed += await deliveries.fail_pending_for(self.db, chat_id, error)
+        log.info("chat %s: %s; marked inactive", chat_id, error)
+
+    async def _later(self, job: _Job, error: str, wait: timedelta, report: SendReport) -> None:
+        item = job.item
         if item.attempts + 1 >= self.max_attempts:
-            log.error("delivery %s to %s failed for good: %s", item.id, item.chat_id, error)
+            log.error("delivery %s to %s failed for good: %s", item.id, job.chat_id, error)
             await deliveries.fail(self.db, item.id, error)
+            report.failed += 1
         else:
             await deliveries.retry_later(self.db, item.id, error, self.clock.now() + wait)
+            report.deferred += 1
 
-    @staticmethod
-    def _backoff(attempts: int) -> timedelta:
-        return timedelta(seconds=min(30 * 2**attempts, 3600))
+    def _backoff(self, attempts: int) -> timedelta:
+        return timedelta(seconds=min(self.defer_base * 2**attempts, self.defer_cap))
+
+
+class _Progress:
+    """Group commit of per-message progress.
+
+    Each worker waits until its own record is committed before it sends anything else, so
+    at most `concurrency` messages are ever accepted by Telegram but not yet recorded (the
+    duplicate bound after a SIGKILL) -- but the records of workers that finish together
+    share one transaction. One write per message cost two round trips to the database
+    thread, which at full rate was half of the sender's CPU.
+    """
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+        self._pending: list[tuple[tuple[int, int, bool], asyncio.Future[None]]] = []
+        self._flushing = False
+        self._task: asyncio.Task[None] | None = None  # held: the loop keeps only weak refs
+
+    async def record(self, delivery_id: int, parts_sent: int, done: bool) -> None:
+        future = asyncio.get_running_loop().create_future()
+        self._pending.append(((delivery_id, parts_sent, done), future))
+        if not self._flushing:
+            self._flushing = True
+            self._task = asyncio.get_running_loop().create_task(self._flush())
+        await future
+
+    async def _flush(self) -> None:
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                try:
+                    await deliveries.parts_sent_many(
+                        self.db, [row for row, _ in batch], self.clock.now()
+                    )
+                except Exception as exc:
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                else:
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_result(None)
+        finally:
+            self._flushing = False
+
+
+class _Run:
+    """One pass over the outbox: a producer, a bounded window of jobs, a worker pool.
+
+    `window` bounds the jobs held in memory at once (queued, being sent, or parked on a
+    timer for their chat); it is large enough that parked jobs cannot starve the workers
+    at full rate.
+    """
+
+    def __init__(self, sender: Sender) -> None:
+        self.sender = sender
+        self.report = SendReport()
+        # Jobs parked for their chat at full rate: rate x per-chat interval (a paid broadcast
+        # at 1000/s parks up to 1000 second parts at once).
+        extra = 0
+        if sender.per_chat_interval > 0:
+            extra = math.ceil(sender.per_chat_interval * min(sender.rate, 2000.0))
+        self.window = asyncio.Semaphore(max(4 * sender.concurrency, 2 * extra))
+        self.queue: asyncio.Queue[_Job | None] = asyncio.Queue()
+        self.outstanding = 0
+        self.peak = 0
+        self.producing = True
+        self.finished = asyncio.Event()
+        self.progress = _Progress(sender.db, sender.clock)
+        self.gate: dict[int, float] = {}  # chat -> monotonic time it may get a message
+        # Chats found gone in this run: their jobs already queued are dropped (the database
+        # already has them failed) instead of each meeting the same 403.
+        self.gone: set[int] = set()
+        self.parked: list[tuple[float, int, _Job]] = []  # heap of jobs waiting for a time
+        self._seq = itertools.count()
+        self._timer = asyncio.Event()
+        self._sends = 0
+
+    async def execute(self) -> None:
+        sender = self.sender
+        workers = [
+            asyncio.create_task(self._worker(), name=f"khabar-send-{n}")
+            for n in range(sender.concurrency)
+        ]
+        producer = asyncio.create_task(self._produce(), name="khabar-outbox-reader")
+        timer = asyncio.create_task(self._unpark(), name="khabar-outbox-timer")
+        stop = asyncio.create_task(sender._stop.wait())
+        done = asyncio.create_task(self.finished.wait())
+        try:
+            await asyncio.wait({stop, done}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            for worker in workers:  # a hard stop: do not wait for messages in flight
+                worker.cancel()
+            raise
+        finally:
+            for task in (producer, timer, stop, done):
+                task.cancel()
+            # Workers finish the message in flight, then meet these markers and leave;
+            # queued and parked jobs stay pending in the database.
+            for _ in workers:
+                self.queue.put_nowait(None)
+            results = await asyncio.gather(*workers, producer, timer, return_exceptions=True)
+            for result in results:
+                if isinstance(result, Exception) and not isinstance(result, asyncio.CancelledError):
+                    log.error("outbox task failed", exc_info=result)
+
+    async def _produce(self) -> None:
+        sender = self.sender
+        after: tuple[str, int] | None = None
+        try:
+            while not sender.stopping:
+                page = await deliveries.due_page(
+                    sender.db,
+                    sender.clock.now(),
+                    after=after,
+                    limit=sender.page_size,
+                    chat_id=sender.only_chat,
+                )
+                if not page:
+                    break
+                for item in page:
+                    await self.window.acquire()
+                    if sender.stopping:
+                        self.window.release()
+                        return
+                    self.outstanding += 1
+                    self.peak = max(self.peak, self.outstanding)
+                    self.queue.put_nowait(self._job(item))
+                after = deliveries.page_key(page[-1])
+        finally:
+            self.producing = False
+            self._check_finished()
+
+    def _job(self, item: deliveries.Delivery) -> _Job:
+        try:
+            parts = fit_parts([Reply.from_json(p) for p in item.parts])
+        except (KeyError, TypeError, AttributeError):
+            log.exception("delivery %s has unreadable parts", item.id)
+            parts = []
+        return _Job(item, item.chat_id, parts, item.parts_sent)
+
+    async def _worker(self) -> None:
+        sender = self.sender
+        while True:
+            job = await self.queue.get()
+            if job is None:
+                return
+            if sender.stopping:
+                self._release()
+                continue
+            goes_on = False
+            try:
+                goes_on = await self._attempt(job)
+            except Stopped:
+                goes_on = False
+            except Exception:
+                # A bug or a database error for this one recipient: never stop the others.
+                log.exception("delivery %s to %s failed unexpectedly", job.item.id, job.chat_id)
+                with contextlib.suppress(Exception):
+                    await sender._later(
+                        job, "internal error", sender._backoff(job.item.attempts), self.report
+                    )
+            if not goes_on:
+                self._release()
+
+    async def _attempt(self, job: _Job) -> bool:
+        sender = self.sender
+        if job.chat_id in self.gone:
+            return False
+        if job.index >= len(job.parts):
+            if not job.parts:
+                await deliveries.fail(sender.db, job.item.id, "no parts")
+                self.report.failed += 1
+            else:  # every part went out before a crash, only the final write was lost
+                await deliveries.part_sent(
+                    sender.db, job.item.id, len(job.parts), True, sender.clock.now()
+                )
+                self.report.deliveries_done += 1
+            return False
+        interval = sender.per_chat_interval
+        chat = job.chat_id
+        if interval > 0:
+            now = time.monotonic()
+            ready = self.gate.get(chat, 0.0)
+            if ready > now:
+                self.park(job, interval if ready == math.inf else ready - now)
+                return True
+            # Busy until Telegram answers; the interval counts from the answer, so the next
+            # message to this chat arrives at least `interval` after this one whatever the
+            # network does with either.
+            self.gate[chat] = math.inf
+        try:
+            await sender._pacer.wait(sender._stop)
+            return await sender._step(self, job)
+        finally:
+            if interval > 0:
+                self.gate[chat] = time.monotonic() + interval
+                self._sends += 1
+                if self._sends % 1024 == 0:
+                    self._prune_gate()
+
+    def _prune_gate(self) -> None:
+        now = time.monotonic()
+        for chat in [c for c, t in self.gate.items() if t <= now]:
+            del self.gate[chat]
+
+    # ------------------------------------------------------------------ bookkeeping
+
+    def requeue(self, job: _Job) -> None:
+        self.queue.put_nowait(job)
+
+    def park(self, job: _Job, delay: float) -> None:
+        """Take the job up again after `delay` seconds, without holding a worker."""
+        heapq.heappush(self.parked, (time.monotonic() + delay, next(self._seq), job))
+        self._timer.set()
+
+    async def _unpark(self) -> None:
+        while True:
+            self._timer.clear()
+            if not self.parked:
+                await self._timer.wait()
+                continue
+            wait = self.parked[0][0] - time.monotonic()
+            if wait > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._timer.wait(), wait)
+                continue
+            _, _, job = heapq.heappop(self.parked)
+            self.queue.put_nowait(job)
+
+    def _release(self) -> None:
+        self.outstanding -= 1
+        self.window.release()
+        self._check_finished()
+
+    def _check_finished(self) -> None:
+        if not self.producing and self.outstanding == 0:
+            self.finished.set()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -40,8 +41,16 @@ class Runner:
             clock,
             rate=settings.send_rate,
             per_chat_interval=settings.per_chat_interval,
+            concurrency=settings.send_concurrency,
+            retry_base=settings.retry_base,
             only_chat=only_chat,
         )
+        if settings.send_rate > 30 and not settings.paid_broadcast:
+            log.warning(
+                "KHABAR_SEND_RATE=%s is above Telegram's free ~30/s: expect 429s unless "
+                "KHABAR_PAID_BROADCAST=1",
+                settings.send_rate,
+            )
         self.only_chat = only_chat
         self.last_tick: TickReport | None = None
         self.last_send: SendReport | None = None
@@ -49,10 +58,22 @@ class Runner:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
 
-    async def tick(self) -> TickReport:
-        """Enqueue every digest that is due, then let the sender loop work the outbox."""
+    async def tick(self, should_stop: Callable[[], bool] | None = None) -> TickReport:
+        """Enqueue every digest that is due, then let the sender loop work the outbox.
+
+        Stops early (the rest stays due) when the runner or `should_stop` says so: the
+        JobQueue waits for a running tick before the application can stop.
+        """
+
+        def stopping() -> bool:
+            return self._stopping or (should_stop is not None and should_stop())
+
         report = await enqueue_due_digests(
-            self.db, self.clock.now(), grace=self.settings.grace, chat_id=self.only_chat
+            self.db,
+            self.clock.now(),
+            grace=self.settings.grace,
+            chat_id=self.only_chat,
+            should_stop=stopping,
         )
         if report.due:
             log.info("tick: %s", report)
@@ -67,13 +88,16 @@ class Runner:
     def start(self) -> None:
         if self._task is None:
             self._stopping = False
+            self.sender.resume()
             self._task = asyncio.create_task(self._send_loop(), name="khabar-sender")
 
     async def stop(self, timeout: float = 10.0) -> None:
-        """Let the message in flight finish, then end the loop (cancel if it hangs)."""
+        """Let the messages in flight finish and be recorded, then end the loop; what was
+        not sent yet stays pending in the outbox for the next start (cancel if it hangs)."""
         if self._task is None:
             return
         self._stopping = True
+        self.sender.request_stop()
         self._wake.set()
         try:
             await asyncio.wait_for(asyncio.shield(self._task), timeout)
@@ -95,6 +119,8 @@ class Runner:
             except Exception:
                 log.exception("outbox sender failed; retrying on the next tick")
                 continue
-            if report.sent or report.failed or report.retried:
+            if report.did_work:
                 log.info("sent: %s", report)
                 self.last_send = report
+                # Deliveries may have come due while the run worked: look again now.
+                self._wake.set()

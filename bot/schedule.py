@@ -8,6 +8,7 @@ cost no 100k in-memory jobs.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -56,12 +57,15 @@ async def enqueue_due_digests(
     grace: timedelta,
     batch: int = 500,
     chat_id: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> TickReport:
     """Write a digest into the outbox for every subscriber whose time has come.
 
     A digest that fell due more than `grace` ago (the bot was down) is skipped to the next
     day rather than arriving at an odd hour; the dedupe key makes a second enqueue for the
-    same local day impossible even if two ticks race.
+    same local day impossible even if two ticks race. `should_stop` is asked before each
+    subscriber: a shutdown does not wait for the whole morning's digests to be written
+    (each subscriber's is its own transaction; the rest are still due at the next start).
     """
     report = TickReport()
     while True:
@@ -69,6 +73,8 @@ async def enqueue_due_digests(
         if not due:
             return report
         for sub in due:
+            if should_stop is not None and should_stop():
+                return report
             report.due += 1
             try:
                 await _enqueue_one(db, sub, now, grace, report)
@@ -92,8 +98,17 @@ async def _enqueue_one(
         await _advance(db, sub.chat_id, following, None)
         return
     if sub.last_digest_at is not None and now - sub.last_digest_at < MIN_GAP:
+        # Too soon after the last digest. A second one for the same local day is skipped
+        # to the next day; a new day's digest (the reader moved their time earlier, or a
+        # long grace let yesterday's go out late) only waits until the 20 hours are up,
+        # instead of the reader losing that day's digest altogether.
         report.skipped_gap += 1
-        await _advance(db, sub.chat_id, following, None)
+        zone = ZoneInfo(sub.tz)
+        same_day = (
+            sub.last_digest_at.astimezone(zone).date() == sub.next_digest_at.astimezone(zone).date()
+        )
+        later = following if same_day else min(following, sub.last_digest_at + MIN_GAP)
+        await _advance(db, sub.chat_id, later, None)
         return
     digest = await build_digest(db, sub.chat_id, now=now, tz=sub.tz, fallback_recent=False)
     if digest is not None and not digest.replies:

@@ -123,7 +123,9 @@ STATS = (
     "सदस्य: {active} सक्रिय, {inactive} निष्क्रिय\n"
     "लेख: {articles} · कहानियाँ: {stories}\n"
     "आज ({date}) भेजे गए डाइजेस्ट: {digests_today}\n"
-    "भेजने की कतार में: {pending}"
+    "भेजने की कतार में: {pending}\n"
+    "पिछला प्रसारण ({run_at}): {run_sent} संदेश भेजे, {run_retried} दोबारा भेजे, "
+    "{run_failed} विफल, {run_inactive} नए निष्क्रिय, {run_seconds} सेकंड"
 )
 
 SOURCE = "स्रोत"

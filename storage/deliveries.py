@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
@@ -26,6 +26,9 @@ class Delivery:
     parts_sent: int
     attempts: int
     not_before: datetime
+    # not_before exactly as stored: the keyset cursor compares text, and must not land
+    # before this row because of a formatting difference.
+    not_before_text: str = ""
 
 
 async def enqueue(
@@ -99,6 +102,52 @@ async def due(
     return out
 
 
+async def due_page(
+    db: Database,
+    now: datetime,
+    *,
+    after: tuple[str, int] | None = None,
+    limit: int = 256,
+    chat_id: int | None = None,
+) -> list[Delivery]:
+    """One page of due deliveries after the keyset position `after` = (not_before, id).
+
+    The sender streams the outbox page by page instead of remembering what it has seen, so
+    its memory does not grow with the size of a broadcast; the order matches the
+    deliveries_pending index, so each page is an index range scan, not a sort.
+    """
+    nb, last = after if after is not None else ("", 0)
+    rows = await db.fetchall(
+        "SELECT d.id, d.chat_id, d.kind, d.dedupe_key, d.parts, d.parts_sent, d.attempts,"
+        " d.not_before FROM deliveries d JOIN subscribers s ON s.chat_id = d.chat_id"
+        " WHERE d.state = 'pending' AND d.not_before <= ? AND (d.not_before, d.id) > (?, ?)"
+        " AND s.active = 1 AND (? IS NULL OR d.chat_id = ?)"
+        " ORDER BY d.not_before, d.id LIMIT ?",
+        [to_db(now), nb, last, chat_id, chat_id, limit],
+    )
+    out = []
+    for r in rows:
+        out.append(
+            Delivery(
+                r["id"],
+                r["chat_id"],
+                r["kind"],
+                r["dedupe_key"],
+                json.loads(r["parts"]),
+                r["parts_sent"],
+                r["attempts"],
+                datetime.fromisoformat(r["not_before"]),
+                r["not_before"],
+            )
+        )
+    return out
+
+
+def page_key(item: Delivery) -> tuple[str, int]:
+    """The keyset position just at `item`, for the next `due_page` call."""
+    return item.not_before_text or to_db(item.not_before), item.id
+
+
 async def part_sent(
     db: Database, delivery_id: int, parts_sent: int, done: bool, now: datetime
 ) -> None:
@@ -107,6 +156,23 @@ async def part_sent(
         "UPDATE deliveries SET parts_sent = ?, state = ?, sent_at = ? WHERE id = ?",
         [parts_sent, SENT if done else PENDING, to_db(now) if done else None, delivery_id],
     )
+
+
+async def parts_sent_many(db: Database, rows: list[tuple[int, int, bool]], now: datetime) -> None:
+    """`part_sent` for several deliveries in one transaction: (id, parts_sent, done).
+
+    The sender's group commit: workers whose messages were accepted at the same moment
+    share one write instead of paying a database round trip each.
+    """
+    stamp = to_db(now)
+    async with db.transaction() as tx:
+        await tx.executemany(
+            "UPDATE deliveries SET parts_sent = ?, state = ?, sent_at = ? WHERE id = ?",
+            [
+                (parts, SENT if done else PENDING, stamp if done else None, delivery_id)
+                for delivery_id, parts, done in rows
+            ],
+        )
 
 
 async def retry_later(db: Database, delivery_id: int, error: str, not_before: datetime) -> None:
@@ -125,6 +191,16 @@ async def fail(db: Database, delivery_id: int, error: str) -> None:
     )
 
 
+async def fail_pending_for(db: Database, chat_id: int, error: str) -> int:
+    """Give up every pending delivery of a chat that is gone, so none of them surfaces
+    days later if the reader comes back with /start; returns how many."""
+    return await db.execute(
+        "UPDATE deliveries SET state = 'failed', last_error = ? WHERE chat_id = ?"
+        " AND state = 'pending'",
+        [error[:500], chat_id],
+    )
+
+
 async def sent_since(db: Database, since: datetime, kind: str | None = None) -> int:
     sql = "SELECT count(*) FROM deliveries WHERE state = 'sent' AND sent_at >= ?"
     params: list[Any] = [to_db(since)]
@@ -136,3 +212,72 @@ async def sent_since(db: Database, since: datetime, kind: str | None = None) -> 
 
 async def pending_count(db: Database) -> int:
     return int(await db.scalar("SELECT count(*) FROM deliveries WHERE state = 'pending'"))
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    """What one sender run did: a row of delivery_reports."""
+
+    started_at: datetime
+    finished_at: datetime
+    seconds: float
+    messages: int = 0
+    deliveries: int = 0
+    retried: int = 0
+    rate_limited: int = 0
+    failed: int = 0
+    newly_inactive: int = 0
+    migrated: int = 0
+    plain_fallbacks: int = 0
+    deferred: int = 0
+
+
+_REPORT_COUNTS = (
+    "messages",
+    "deliveries",
+    "retried",
+    "rate_limited",
+    "failed",
+    "newly_inactive",
+    "migrated",
+    "plain_fallbacks",
+    "deferred",
+)
+REPORT_KEEP = timedelta(days=90)
+
+
+async def save_report(db: Database, report: RunReport) -> None:
+    """Persist one run's report; rows older than REPORT_KEEP go, so the table stays small."""
+    columns = ", ".join(("started_at", "finished_at", "seconds", *_REPORT_COUNTS))
+    marks = ", ".join("?" * (3 + len(_REPORT_COUNTS)))
+    async with db.transaction() as tx:
+        await tx.execute(
+            f"INSERT INTO delivery_reports ({columns}) VALUES ({marks})",
+            (
+                to_db(report.started_at),
+                to_db(report.finished_at),
+                report.seconds,
+                *(getattr(report, name) for name in _REPORT_COUNTS),
+            ),
+        )
+        await tx.execute(
+            "DELETE FROM delivery_reports WHERE finished_at < ?",
+            (to_db(report.finished_at - REPORT_KEEP),),
+        )
+
+
+async def latest_report(db: Database) -> RunReport | None:
+    """The most recent sender run that did any work, or None before the first."""
+    row = await db.fetchone(
+        "SELECT started_at, finished_at, seconds, "
+        + ", ".join(_REPORT_COUNTS)
+        + " FROM delivery_reports ORDER BY finished_at DESC, id DESC LIMIT 1"
+    )
+    if row is None:
+        return None
+    return RunReport(
+        started_at=datetime.fromisoformat(row["started_at"]),
+        finished_at=datetime.fromisoformat(row["finished_at"]),
+        seconds=float(row["seconds"]),
+        **{name: int(row[name]) for name in _REPORT_COUNTS},
+    )

@@ -1413,11 +1413,12 @@ def _jsonable(value: Any) -> Any:
 def _control_routes(api: FakeBotAPI) -> list[tuple[str, str, Callable[[web.Request], Any]]]:
     """``/_control/*``: let a benchmark or crash script inspect and steer a server process.
 
-    GET ``sent`` (messages, per-chat counts, fault counters), ``requests``, ``commands``,
-    ``updates``; POST ``<action>`` with a JSON object of keyword arguments, where action is one
-    of add_chat, add_chats, block, unblock, deactivate, kick, migrate, fail_next, drop_next,
-    set_delay, enforce_limits, disable_limits, clear_faults, reset_records, push_message
-    (``document`` as ``{"file_name", "mime_type", "content"|"content_base64"}``), push_callback.
+    GET ``sent`` (messages, per-chat counts, fault counters), ``counts`` (totals only),
+    ``requests``, ``commands``, ``updates``; POST ``<action>`` with a JSON object of keyword
+    arguments, where action is one of add_chat, add_chats, block, unblock, deactivate, kick,
+    migrate, fail_next, drop_next, set_delay, enforce_limits, disable_limits, clear_faults,
+    reset_records, push_message (``document`` as ``{"file_name", "mime_type",
+    "content"|"content_base64"}``), push_callback.
     """
 
     async def sent(request: web.Request) -> web.Response:
@@ -1440,6 +1441,23 @@ def _control_routes(api: FakeBotAPI) -> list[tuple[str, str, Callable[[web.Reque
                 {"method": c.method, "params": _jsonable(c.params), "at": c.at, "token": c.token}
                 for c in api.requests
             ]
+        )
+
+    async def counts(request: web.Request) -> web.Response:
+        """Totals only: what a benchmark with 100k messages can afford to ask for."""
+        per_chat = Counter(s.chat_id for s in api.sent)
+        times = [s.at for s in api.sent]
+        return web.json_response(
+            {
+                "count": len(api.sent),
+                "chats": len(per_chat),
+                "max_per_chat": max(per_chat.values(), default=0),
+                "duplicated": sum(n - 1 for n in per_chat.values() if n > 1),
+                "first_at": min(times, default=None),
+                "last_at": max(times, default=None),
+                "faults": dict(api.faults),
+                "requests_by_method": dict(Counter(c.method for c in api.requests)),
+            }
         )
 
     async def commands(request: web.Request) -> web.Response:
@@ -1495,6 +1513,7 @@ def _control_routes(api: FakeBotAPI) -> list[tuple[str, str, Callable[[web.Reque
     return [
         ("GET", "/_control/sent", sent),
         ("GET", "/_control/requests", requests),
+        ("GET", "/_control/counts", counts),
         ("GET", "/_control/commands", commands),
         ("GET", "/_control/updates", updates),
         ("POST", "/_control/{action}", act),

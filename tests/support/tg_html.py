@@ -58,6 +58,8 @@ ALLOWED_TAGS = frozenset(
 _SPACES = frozenset(" \t\r\n\0\v\f")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _LOOKS_LIKE_NAMED_REF = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
+_MARKUP_CHAR = re.compile(r"[&<]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # TDLib's MessageEntity::get_type_priority: the tie-break when two entities share a span.
 _PRIORITY = {
     "blockquote": 0,
@@ -201,9 +203,17 @@ class _Parser:
                     i = decoded[1]
                     continue
                 self.check_unknown_reference(i)
-            if c != "<":
+            if c == "&":  # kept literally, as TDLib does with an unknown reference
                 self.emit(c)
                 i += 1
+                continue
+            if c != "<":
+                # A run of plain text up to the next markup character, emitted at once
+                # (per character, the fake server spent most of its time here).
+                match = _MARKUP_CHAR.search(markup, i)
+                end = n if match is None else match.start()
+                self.emit(markup[i:end])
+                i = end
                 continue
             i = self.start_tag(i) if self.at(i + 1) != "/" else self.end_tag(i)
         if self.nested:
@@ -211,7 +221,7 @@ class _Parser:
                 f'Can\'t find end tag corresponding to start tag "{self.nested[-1][0]}"'
             )
         text = "".join(self.out)
-        if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+        if _SURROGATE.search(text):
             raise self.fail(
                 "Text contains invalid Unicode characters after decoding HTML entities, check "
                 "for unmatched surrogate code units"
