@@ -1,0 +1,181 @@
+"""Editors' commands: posting articles, correcting story links, and the numbers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.fetch import FetchError, is_url
+from bot.handlers.context import Context, number_arg
+from bot.posting import (
+    MAX_FILE_BYTES,
+    PostResult,
+    Source,
+    UndecodableFile,
+    UnsupportedFile,
+    looks_like_html,
+    move_article,
+    post_article,
+    source_from_file,
+    source_from_html,
+    split_article,
+)
+from bot.replies import Incoming, Reply
+from bot.updates import fan_out
+from digests.article import EmptyArticle, NotHindi
+from digests.dates import format_date, format_date_time
+from digests.model import DigestItem
+from digests.render import escape, render_item
+from storage import articles, deliveries, follows, stories, subscribers
+
+
+class BadUrl(ValueError):
+    """Looks like a link but is not one we can fetch."""
+
+
+async def cancel(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
+    ctx.awaiting_post.discard(msg.user_id)
+    return [Reply(texts.POST_CANCELLED)]
+
+
+async def post(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
+    """`/post` with the article, as a reply to it, as a file's caption, or alone (then the
+    next message is the article)."""
+    if msg.document is None and not args and not msg.reply_to_text:
+        ctx.awaiting_post.add(msg.user_id)
+        return [Reply(texts.POST_WAITING)]
+    return await post_text(ctx, msg, args or (msg.reply_to_text or ""))
+
+
+async def post_text(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
+    try:
+        source = await _source(ctx, msg, text)
+    except BadUrl:
+        return [Reply(texts.FETCH_BAD_URL)]
+    except FetchError as exc:
+        return [Reply(texts.FETCH_FAILED.format(reason=escape(exc.reason)))]
+    except UnsupportedFile:
+        return [Reply(texts.POST_BAD_FILE.format(mb=MAX_FILE_BYTES // (1024 * 1024)))]
+    except UndecodableFile:
+        return [Reply(texts.POST_BAD_ENCODING)]
+    if source is None:
+        return [Reply(texts.POST_USAGE)]
+    try:
+        result = await post_article(ctx.db, source, posted_by=msg.user_id, now=ctx.clock.now())
+    except NotHindi:
+        return [Reply(texts.POST_NOT_HINDI)]
+    except EmptyArticle:
+        return [Reply(texts.POST_EMPTY)]
+    followers = 0
+    if not result.duplicate and not result.new_story:
+        followers = await follows.follower_count(ctx.db, result.story_id)
+        if followers:
+            await fan_out(ctx.db, result.article_id, ctx.clock.now())
+            ctx.outbox_written()
+    return [Reply(describe_post(result, followers))]
+
+
+async def _source(ctx: Context, msg: Incoming, text: str) -> Source | None:
+    if msg.document is not None:
+        return source_from_file(msg.document)
+    text = text.strip()
+    if not text:
+        return None
+    words = text.split()
+    if len(words) == 1 and is_url(words[0]):
+        return source_from_html(await ctx.fetch(words[0]), words[0])
+    if len(words) == 1 and words[0].lower().startswith(("http", "www.")):
+        raise BadUrl(words[0])
+    if looks_like_html(text):
+        return source_from_html(text)
+    return Source(text=text)
+
+
+def describe_post(result: PostResult, followers: int = 0) -> str:
+    """The admin's confirmation: which story (new or continued), then the card."""
+    if result.duplicate:
+        return texts.POST_DUPLICATE.format(story=result.story_id)
+    if result.new_story:
+        head = texts.POST_SAVED_NEW.format(story=result.story_id, article=result.article_id)
+    else:
+        head = texts.POST_SAVED_CONTINUED.format(
+            story=result.story_id,
+            article=result.article_id,
+            title=escape(result.story_title),
+            followers=texts.POST_FOLLOWERS.format(count=followers) if followers else "",
+        )
+    card = render_item(
+        DigestItem(
+            story_id=result.story_id,
+            title=result.article.title,
+            summary=result.article.summary,
+            facts=result.article.facts,
+        )
+    )
+    parts = [head, card]
+    if result.truncated:
+        parts.append(texts.POST_TRUNCATED)
+    return "\n\n".join(parts)
+
+
+async def move(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
+    numbers = [number_arg(part) for part in args.split()]
+    if len(numbers) != 2 or None in numbers:
+        return [Reply(texts.MOVE_USAGE)]
+    article_id, story_id = numbers
+    assert article_id is not None and story_id is not None
+    article = await articles.get(ctx.db, article_id)
+    if article is None:
+        return [Reply(texts.ARTICLE_NOT_FOUND.format(article=article_id))]
+    story = await stories.get(ctx.db, story_id)
+    if story is None:
+        return [Reply(texts.STORY_NOT_FOUND.format(id=story_id))]
+    if article.story_id == story_id:
+        return [Reply(texts.MOVE_SAME.format(article=article_id, story=story_id))]
+    await move_article(ctx.db, article_id, story_id, ctx.clock.now())
+    done = texts.MOVED.format(article=article_id, story=story_id, title=escape(story.title))
+    return [Reply(done)]
+
+
+async def split(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
+    article_id = number_arg(args)
+    if article_id is None:
+        return [Reply(texts.SPLIT_USAGE)]
+    article = await articles.get(ctx.db, article_id)
+    if article is None:
+        return [Reply(texts.ARTICLE_NOT_FOUND.format(article=article_id))]
+    story = await stories.get(ctx.db, article.story_id)
+    if story is not None and story.article_count == 1:
+        return [Reply(texts.SPLIT_ALONE.format(article=article_id, story=story.id))]
+    new_story = await split_article(ctx.db, article_id, ctx.clock.now())
+    done = texts.SPLIT_DONE.format(article=article_id, story=new_story, title=escape(article.title))
+    return [Reply(done)]
+
+
+async def stats(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
+    now = ctx.clock.now()
+    zone = ZoneInfo(ctx.settings.tz)
+    local_midnight = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
+    active, inactive = await subscribers.counts(ctx.db)
+    # The latest sender run's report (the morning broadcast, or whatever ran since).
+    run = await deliveries.latest_report(ctx.db)
+    return [
+        Reply(
+            texts.STATS.format(
+                active=active,
+                inactive=inactive,
+                articles=await articles.count(ctx.db),
+                stories=await stories.count(ctx.db),
+                date=format_date(now.astimezone(zone), weekday=False),
+                digests_today=await deliveries.sent_since(ctx.db, local_midnight, kind="digest"),
+                pending=await deliveries.pending_count(ctx.db),
+                run_at=format_date_time(run.started_at.astimezone(zone)) if run else "—",
+                run_sent=run.messages if run else 0,
+                run_retried=run.retried if run else 0,
+                run_failed=run.failed if run else 0,
+                run_inactive=run.newly_inactive if run else 0,
+                run_seconds=f"{run.seconds:.1f}" if run else 0,
+            )
+        )
+    ]
