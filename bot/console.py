@@ -81,7 +81,7 @@ class ConsoleTransport:
         self.output = output
 
     async def send(self, chat_id: int, reply: Reply, *, plain: bool = False) -> None:
-        self.output.show([reply], heading="🔔 (निर्धारित डाइजेस्ट)")
+        self.output.show([reply], heading="📬 (ख़बर से नया संदेश)")
 
 
 async def load_demo(db: Database, clock: Clock) -> int:
@@ -134,8 +134,7 @@ async def run_console(
             ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await ticker
-            await runner.tick()
-            await runner.stop()
+            await runner.drain()
     return 0
 
 

@@ -107,6 +107,15 @@ class Runner:
                 await self._task
         self._task = None
 
+    async def drain(self) -> None:
+        """Stop the loop, then send what is due in the foreground once more: the terminal
+        chat does this before it exits, so a reply's follow-up is not left unseen."""
+        await self.stop()
+        self._stopping = False
+        self.sender.resume()
+        await self.tick()
+        await self.sender.run_once()
+
     async def _send_loop(self) -> None:
         while not self._stopping:
             with contextlib.suppress(TimeoutError):

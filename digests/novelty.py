@@ -38,14 +38,27 @@ def same_fact(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a & b) / smaller >= SAME_FACT_OVERLAP
 
 
+def _unknown_names(fact: Fact, known_words: set[str]) -> Fact | None:
+    """A `who` fact lists several names: keep only the ones the reader has not met."""
+    names = [n for n in fact.text.split(", ") if not fact_key(n) <= known_words]
+    if not names:
+        return None
+    return Fact(fact.kind, ", ".join(names)) if len(names) < fact.text.count(", ") + 1 else fact
+
+
 def new_facts(candidates: Sequence[Fact], seen: Iterable[str]) -> list[Fact]:
     """The candidates that match none of the seen fact texts (nor an earlier candidate)."""
     known = [fact_key(text) for text in seen]
+    known_words: set[str] = set().union(*known) if known else set()
     fresh: list[Fact] = []
-    for fact in candidates:
+    for candidate in candidates:
+        fact = _unknown_names(candidate, known_words) if candidate.kind == "who" else candidate
+        if fact is None:
+            continue
         key = fact_key(fact.text)
         if any(same_fact(key, other) for other in known):
             continue
         known.append(key)
+        known_words |= key
         fresh.append(fact)
     return fresh
