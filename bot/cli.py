@@ -77,6 +77,11 @@ def _read_input(target: str) -> Source:
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
+    if args.jsonl is not None:
+        return _summarize_jsonl(args.jsonl)
+    if args.file is None:
+        print("एक फ़ाइल (या -) दें, या --jsonl IN।", file=sys.stderr)
+        return 2
     try:
         source = _read_input(args.file)
         article = digest_article(source.text, source.title)
@@ -103,6 +108,70 @@ def cmd_summarize(args: argparse.Namespace) -> int:
         print(f"शीर्षक: {article.title}\n\nसार: {article.summary}\n\nमुख्य तथ्य:")
         for fact in article.facts:
             print(f"  • [{fact.kind}] {fact.text}")
+    return 0
+
+
+def _open_lines(target: str) -> Iterator[str]:
+    """Lines of a file, or of standard input for "-", decoded as UTF-8 (bad bytes replaced)."""
+    if target == "-":
+        for raw in sys.stdin.buffer:
+            yield raw.decode("utf-8", "replace")
+        return
+    with Path(target).open("rb") as handle:
+        for raw in handle:
+            yield raw.decode("utf-8", "replace")
+
+
+def _summarize_jsonl(target: str) -> int:
+    """One output line per non-blank input line, in order; bad lines get {"id", "error"}."""
+    from digests.batch import digest_line
+
+    out = sys.stdout.buffer
+    try:
+        for line in _open_lines(target):
+            if line.strip():
+                result = json.dumps(digest_line(line), ensure_ascii=False)
+                out.write(result.encode("utf-8") + b"\n")
+        out.flush()
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): not an error. Point stdout at devnull so the
+        # interpreter's final flush does not complain either.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as exc:
+        print(f"फ़ाइल नहीं पढ़ी जा सकी: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """ROUGE of Khabar's summaries and of Lead-2 against a references JSONL file."""
+    from digests.evaluation import Reference, evaluate, format_evaluation
+
+    references: list[Reference] = []
+    skipped = 0
+    try:
+        for line in _open_lines(args.refs):
+            if args.limit is not None and len(references) >= args.limit:
+                break
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                references.append(Reference(row["text"], row["summary"], row.get("title")))
+            except (ValueError, KeyError, TypeError):
+                skipped += 1
+    except OSError as exc:
+        print(f"फ़ाइल नहीं पढ़ी जा सकी: {exc}", file=sys.stderr)
+        return 1
+    if not references:
+        print("कोई लेख नहीं मिला (हर पंक्ति में text और summary चाहिए)।", file=sys.stderr)
+        return 1
+    print(format_evaluation(evaluate(references), Path(args.refs).name))
+    if skipped:
+        print(f"({skipped} lines without text/summary were skipped)")
     return 0
 
 
@@ -159,9 +228,22 @@ def build_parser() -> argparse.ArgumentParser:
     chat.set_defaults(func=cmd_chat, log_level=logging.WARNING)
 
     summarize = sub.add_parser("summarize", help="title, summary and key facts of one article")
-    summarize.add_argument("file", help="a .txt/.html file, or - for standard input")
+    summarize.add_argument("file", nargs="?", help="a .txt/.html file, or - for standard input")
     summarize.add_argument("--json", action="store_true", help="print JSON")
+    summarize.add_argument(
+        "--jsonl",
+        metavar="IN",
+        help='JSONL file (or -) with "id", "text" and optional "title" per line; '
+        'prints one {"id", "summary", "facts"} or {"id", "error"} line each',
+    )
     summarize.set_defaults(func=cmd_summarize, log_level=logging.WARNING)
+
+    evaluate = sub.add_parser("eval", help="ROUGE of the summaries and of Lead-2 vs references")
+    evaluate.add_argument(
+        "--refs", required=True, metavar="FILE", help='JSONL with "text", "summary", "title"'
+    )
+    evaluate.add_argument("--limit", type=int, help="only the first N articles")
+    evaluate.set_defaults(func=cmd_eval, log_level=logging.WARNING)
 
     ingest = sub.add_parser("ingest", help="store articles from files, folders or URLs")
     ingest.add_argument("targets", nargs="+", metavar="PATH|URL")

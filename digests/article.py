@@ -11,11 +11,11 @@ import hashlib
 import regex
 
 from digests.clean import clean_text, split_title
-from digests.facts import extract_facts
+from digests.facts import MAX_FACT_CHARS, facts_from
 from digests.model import Digested
 from digests.normalize import normalize_text
-from digests.sentences import count_words, split_sentences, word_tokens
-from digests.summarize import MAX_SUMMARY_CHARS, SHORT_SENTENCE_WORDS, summarize
+from digests.sentences import count_words, split_paragraph_sentences, word_tokens
+from digests.summarize import SHORT_SENTENCE_WORDS, lead_part, summarize_paragraphs
 
 # Longer input is cut (at a paragraph break when there is one): no news article is this
 # long, and the cap keeps every later step fast on a runaway paste.
@@ -26,8 +26,15 @@ MIN_HINDI_SHARE = 0.3
 SUMMARY_WORDS = 60
 FACT_LIMIT = 5
 
-_LETTERS = regex.compile(r"\p{L}+")
-_DEVANAGARI_LETTERS = regex.compile(r"[\p{L}&&\p{Script=Devanagari}]+", flags=regex.V1)
+# hindi_share counts on UTF-8 bytes, at C speed (it runs on every paste, up to megabytes):
+# every character of the Devanagari block (U+0900-U+097F) starts with one of two byte
+# pairs. (The danda counts with them; a text of dandas alone is gone after cleaning.)
+_DEVANAGARI_UTF8 = (b"\xe0\xa4", b"\xe0\xa5")
+_ASCII_LETTERS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_NOT_ASCII_LETTERS = bytes(b for b in range(256) if b not in _ASCII_LETTERS)
+# Lead bytes of two-byte characters: Latin with accents, Greek, Cyrillic, Arabic, Hebrew.
+_TWO_BYTE_LEADS = bytes(range(0xC2, 0xE0))
+_NOT_TWO_BYTE_LEADS = bytes(b for b in range(256) if b not in _TWO_BYTE_LEADS)
 _DEVANAGARI = regex.compile(r"\p{Script=Devanagari}")
 
 
@@ -56,22 +63,30 @@ def truncate_input(raw: str, limit: int = MAX_INPUT_CHARS) -> str:
 
 
 def hindi_share(text: str) -> float:
-    """Share of the letters in `text` that are Devanagari (0.0 when there are no letters)."""
-    letters = sum(len(m) for m in _LETTERS.findall(text))
-    if not letters:
-        return 0.0
-    devanagari = sum(len(m) for m in _DEVANAGARI_LETTERS.findall(text))
-    return devanagari / letters
+    """Share of the letters in `text` that are Devanagari (0.0 when there are no letters).
+
+    Devanagari letters count with their vowel signs; other letters are ASCII letters and
+    two-byte characters (accented Latin, Greek, Cyrillic, Arabic...).
+    """
+    encoded = text.encode("utf-8", "replace")
+    devanagari = encoded.count(_DEVANAGARI_UTF8[0]) + encoded.count(_DEVANAGARI_UTF8[1])
+    other = len(encoded.translate(None, _NOT_ASCII_LETTERS))
+    other += len(encoded.translate(None, _NOT_TWO_BYTE_LEADS))
+    letters = devanagari + other
+    return devanagari / letters if letters else 0.0
 
 
-def _has_real_sentence(body: str) -> bool:
+def _has_real_sentence(paragraphs: list[list[str]]) -> bool:
     return any(
         count_words(s) >= SHORT_SENTENCE_WORDS and _DEVANAGARI.search(s)
-        for s in split_sentences(body[:MAX_SUMMARY_CHARS])
+        for paragraph in paragraphs
+        for s in paragraph
     )
 
 
 def _same_words(a: str, b: str) -> bool:
+    if len(a) > 2 * len(b) + 20:
+        return False  # a paragraph, not a repeated headline (and no need to tokenize it)
     return [t.casefold() for t in word_tokens(a)] == [t.casefold() for t in word_tokens(b)]
 
 
@@ -95,12 +110,19 @@ def digest_article(raw: str, title: str | None = None) -> Digested:
     share = hindi_share(f"{head}\n{body}")
     if share < MIN_HINDI_SHARE:
         raise NotHindi(f"only {share:.0%} of the letters are Devanagari")
-    if not _has_real_sentence(body):
+    # The body is split into sentences once; summary and facts both read the top of it
+    # (the lead and a story's facts are in its first screens; very long pastes are cut).
+    top = lead_part(body, MAX_FACT_CHARS)
+    paragraphs = split_paragraph_sentences(top)
+    if not _has_real_sentence(paragraphs):
         raise EmptyArticle("no sentence in the article body")
-    summary = summarize(body, head, max_words=SUMMARY_WORDS)
+    # A title derived from the first sentence (no headline given or found) must not make
+    # the summary skip that sentence as a repeat of the headline.
+    derived = not given and head.rstrip("…") in body[: 2 * len(head) + 200]
+    summary = summarize_paragraphs(paragraphs, "" if derived else head, max_words=SUMMARY_WORDS)
     if not summary:
         raise EmptyArticle("no sentence fit for a summary")
-    facts = extract_facts(body, head, limit=FACT_LIMIT, exclude=summary)
+    facts = facts_from(top, head, paragraphs, limit=FACT_LIMIT, exclude=summary)
     return Digested(title=head, body=body, summary=summary, facts=facts)
 
 

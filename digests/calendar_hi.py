@@ -17,7 +17,7 @@ from digests.normalize import NUKTA, fold_nukta
 LOCALE = "hi"
 # Spellings CLDR does not list but Hindi papers use every day.
 _EXTRA_WEEKDAYS = ("बृहस्पतिवार", "वीरवार", "इतवार")
-_EXTRA_MONTHS = ("अप्रेल",)
+_EXTRA_MONTHS = ("अप्रेल", "अक्तूबर")
 _CONSONANT = regex.compile(r"[\u0915-\u0939\u0958-\u095f]")
 
 
@@ -69,3 +69,26 @@ def month_pattern() -> str:
 def weekday_pattern() -> str:
     """Regex source (no groups) matching any Hindi weekday name."""
     return _alternation(weekday_names() + _EXTRA_WEEKDAYS)
+
+
+def _spellings(names: tuple[str, ...]) -> frozenset[str]:
+    """Nukta-folded names with both anusvara and half-म before ब/प ("नवंबर", "नवम्बर")."""
+    out: set[str] = set()
+    for name in names:
+        base = fold_nukta(name)
+        out.add(base)
+        out.add(base.replace("ंब", "म्ब").replace("ंप", "म्प"))
+        out.add(base.replace("म्ब", "ंब").replace("म्प", "ंप"))
+    return frozenset(out)
+
+
+@cache
+def month_keys() -> frozenset[str]:
+    """Every accepted spelling of a month name, nukta-folded, for word-by-word lookup."""
+    return _spellings(month_names() + _EXTRA_MONTHS)
+
+
+@cache
+def weekday_keys() -> frozenset[str]:
+    """Every accepted spelling of a weekday name, nukta-folded, for word-by-word lookup."""
+    return _spellings(weekday_names() + _EXTRA_WEEKDAYS)

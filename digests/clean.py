@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from digests.clutter import is_clutter_line, strip_inline_clutter
+from digests.clutter import MAX_TAG_WORDS, is_clutter_line, is_tag_label, strip_inline_clutter
+from digests.dateline import split_dateline
 from digests.normalize import normalize_text
+from digests.places import is_place
 from digests.sentences import count_words, ends_sentence, split_sentences
 from digests.trim import truncate_words
 
@@ -26,9 +28,15 @@ def clean_text(raw: str) -> str:
     for paragraphs and headings, and a heading must not be glued to the next sentence.
     """
     kept: list[str] = []
+    in_tags = False
     for line in normalize_text(raw).split("\n"):
         line = strip_inline_clutter(line)
-        if line and not is_clutter_line(line):
+        if not line:
+            continue
+        if in_tags and count_words(line) <= MAX_TAG_WORDS and not ends_sentence(line):
+            continue  # "Tags" / "यमुना" / "बाढ़": one tag per line
+        in_tags = is_tag_label(line)
+        if not is_clutter_line(line):
             kept.append(line)
     return "\n\n".join(kept)
 
@@ -46,6 +54,8 @@ def split_title(text: str) -> tuple[str, str]:
     body keeps the whole text, so no sentence is lost.
     """
     lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if lines and len(lines) > 1 and is_place(lines[0].rstrip(".:।")):
+        lines = lines[1:]  # "चंडीगढ़" alone on the first line is a dateline, not a headline
     if not lines:
         return "", ""
     first, rest = lines[0], lines[1:]
@@ -56,5 +66,6 @@ def split_title(text: str) -> tuple[str, str]:
     if is_headline:
         return first, "\n\n".join(rest)
     sentences = split_sentences(first[:_FIRST_SENTENCE_CHARS])
-    title = truncate_words(_strip_end(sentences[0]) if sentences else first, DERIVED_TITLE_WORDS)
+    lead = split_dateline(sentences[0])[1] if sentences else first  # no "नई दिल्ली:" in titles
+    title = truncate_words(_strip_end(lead), DERIVED_TITLE_WORDS)
     return title, "\n\n".join(lines)

@@ -7,13 +7,19 @@ stray label (the summariser skips short lines anyway).
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 from digests.normalize import fold_nukta
+from digests.wordchars import WORD_CHARS
 
 # Lines longer than this are never clutter by prefix rules: real paragraphs are long.
 _MAX_PREFIX_WORDS = 25
-_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+# A line this long has more than _MAX_PREFIX_WORDS words (or is one runaway token), so only
+# the promo-paragraph rule can apply; skipping the other checks keeps cleaning cheap.
+_MAX_LABEL_CHARS = 600
+_WORD = re.compile(f"[{WORD_CHARS}]+")
 
 # Whole-line labels (compared case-folded, nukta-folded, spaces collapsed, trailing
 # punctuation removed).
@@ -75,8 +81,35 @@ _EXACT = frozenset(
         "listen to this article",
         "इस खबर को सुनें",
         "सत्ता से सच बोलने के लिए आप जैसे सहयोगियों की जरूरत होती है",
+        # section labels of Hindi news pages ("सार" heads the standfirst, "विस्तार" the body)
+        "सार",
+        "विस्तार",
+        "ऐप में पढ़ें",
+        "ऐप पर पढ़ें",
+        "featured video of the day",
+        "copy link",
+        "कॉपी लिंक",
+        "लिंक कॉपी करें",
+        # share buttons, one per line
+        "facebook",
+        "twitter",
+        "whatsapp",
+        "telegram",
+        "linkedin",
+        "email",
+        "e-mail",
+        "reddit",
+        "koo",
+        "फेसबुक",
+        "ट्विटर",
+        "व्हाट्सएप",
+        "ईमेल",
     )
 )
+# A label that heads a list of one-word tag lines ("Tags" / "यमुना" / "बाढ़").
+_TAG_LABELS = frozenset(fold_nukta(s).casefold() for s in ("tags", "टैग", "टैग्स", "topics"))
+MAX_TAG_WORDS = 3
+_MAX_TAG_LABEL_CHARS = 12
 
 # Line starts that point away from the article ("ये भी पढ़ें: ...", "फोटो: PTI"), when
 # followed by ":", "-", "|" or the end of the line. Matched on nukta-folded text.
@@ -88,9 +121,9 @@ _POINTER_PREFIX = regex.compile(
         |शेयर\ करें|share\ (?:this|on|via)|share
         |फोटो(?:\ साभार)?|तस्वीर(?:\ साभार)?|चित्र|फाइल\ फोटो|प्रतीकात्मक\ (?:फोटो|तस्वीर|चित्र)
         |photo(?:\ credit)?|image(?:\ source|\ credit)?|picture|file\ photo|representational\ image
-        |source|सोर्स|साभार
+        |source|सोर्स|साभार|ग्राफिक्स|graphics|इनपुट|input|tags|टैग्स|टैग
     )\s*(?:[:|–—-]|$)
-    |^\s*(?:follow\ us|also\ read|read\ more|share\ on|subscribe\ to)\b""",
+    |^\s*(?:follow\ us|also\ read|read\ more|share\ on|subscribe\ to|with\ inputs\ from)\b""",
     flags=regex.IGNORECASE | regex.VERBOSE,
 )
 # Byline and timestamp labels ("Updated: 01 Nov 2019", "लेखक: ..."): only on very short
@@ -101,11 +134,23 @@ _BYLINE_PREFIX = regex.compile(
         updated(?:\ on|\ at)?|last\ updated|published(?:\ on|\ at|\ by)?|posted(?:\ on|\ by)?
         |अपडेटेड|अपडेट|प्रकाशित|प्रकाशन\ तिथि|edited\ by|written\ by|reported\ by|curated\ by
         |authored\ by|by|लेखक|रिपोर्ट|संवाददाता|एडिटेड\ बाय|द्वारा|स्रोत
-    )\s*(?:[:|–—-]|$)""",
+        |publish(?:ed)?\ date|read\ time|reading\ time|पढने\ का\ समय
+    )\s*(?:[:|–—-]|$)
+    |^(?:न्यूज\ डेस्क|डिजिटल\ डेस्क|वेब\ डेस्क|news\ desk|digital\ desk)\b""",
     flags=regex.IGNORECASE | regex.VERBOSE,
 )
-# "By Rahul Sharma" bylines have no colon: a short Latin line starting with "By".
-_BYLINE = regex.compile(r"^by\s+\p{Lu}[\p{L}.\s,&]{0,60}$", flags=regex.IGNORECASE)
+# "By Rahul Sharma", "Edited By Priya Verma": Latin bylines without a colon.
+_BYLINE = regex.compile(
+    r"^(?:(?:edited|written|reported|posted|published|curated|authored)\s+)?by\s+\p{Lu}"
+    r"[\p{L}.\s,&]{0,60}$",
+    flags=regex.IGNORECASE,
+)
+# "2 घंटे पहले", "5 minutes ago": the relative timestamp some sites print under a headline.
+_RELATIVE_TIME = regex.compile(
+    r"^\d{1,3}\s*(?:सेकंड|मिनट|घंटे|घंटा|दिन|seconds?|minutes?|mins?|hours?|hrs?|days?)"
+    r"\s*(?:पहले|ago)$",
+    flags=regex.IGNORECASE,
+)
 # Parenthesised captions: "(फोटो साभार: ट्विटर)", "(Photo: PTI)", "(प्रतीकात्मक तस्वीर)".
 _CAPTION = regex.compile(
     r"^[(\[]\s*(?:फोटो|तस्वीर|चित्र|फाइल|प्रतीकात्मक|photo|image|picture|file|representational)"
@@ -115,7 +160,10 @@ _CAPTION = regex.compile(
 # Membership and subscription plugs, anywhere in a short or parenthesised line.
 _PLUG = regex.compile(
     r"मेंबर\ बनें|मेंबर\ बनिए|सदस्य\ बनें|सब्सक्राइब\ करें|subscribe\ to|become\ a\ member"
-    r"|डाउनलोड\ करें\ ऐप|ऐप\ डाउनलोड|app\ download|download\ (?:the\ )?app",
+    r"|डाउनलोड\ करें\ ऐप|ऐप\ डाउनलोड|app\ download|download\ (?:the\ )?app|app\ डाउनलोड"
+    r"|रजिस्टर्ड\ पाठकों|प्रीमियम\ लेख"
+    # syndication disclaimers: "(इस खबर को ... टीम ने संपादित नहीं किया है, ... सिंडीकेट फीड से ...)"
+    r"|संपादित\ नहीं\ किया|सिंडीकेट\ फीड|सिंडिकेट\ फीड|syndicated\ feed",
     flags=regex.IGNORECASE | regex.VERBOSE,
 )
 # A line of only social network names ("Facebook Twitter WhatsApp Email").
@@ -128,7 +176,7 @@ _SOCIAL = regex.compile(
 _TIMESTAMP = regex.compile(r"\b\d{1,2}:\d{2}\s*(?:am|pm)?\s*(?:ist|gmt|utc)\b", regex.IGNORECASE)
 _AD_TOKEN = regex.compile(r"ADVERTISEMENT(?:\s*REMOVE\s*AD)?")
 _LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
-_TRAILING_PUNCT = regex.compile(r"[\s:|.\-–—>»]+$")
+_TRAILING_PUNCT = " \t:|.-–—>»"
 
 
 def strip_inline_clutter(line: str) -> str:
@@ -147,22 +195,54 @@ def is_clutter_line(line: str) -> bool:
     text = line.strip()
     if not text:
         return True
+    if len(text) > _MAX_LABEL_CHARS:
+        return _is_promo_paragraph(text)
     if not _LETTER_OR_DIGIT.search(text):
         return True  # "×", "***", "—", emoji-only lines
     folded = fold_nukta(text).casefold()
-    key = _TRAILING_PUNCT.sub("", " ".join(folded.split()))
+    key = " ".join(folded.split()).rstrip(_TRAILING_PUNCT)
     if key in _EXACT:
         return True
     words = len(_WORD.findall(text))
     short_label = words <= _MAX_BYLINE_WORDS and "।" not in text
     if short_label and (
-        _BYLINE_PREFIX.match(folded) or _BYLINE.match(text) or _TIMESTAMP.search(text)
+        _BYLINE_PREFIX.match(folded)
+        or _BYLINE.match(text)
+        or (":" in text and _TIMESTAMP.search(text))
+        or _RELATIVE_TIME.match(key)
     ):
         return True
     if words <= _MAX_PREFIX_WORDS:
         if _POINTER_PREFIX.match(folded) or _CAPTION.match(text):
             return True
-        if _SOCIAL.match(key) or _PLUG.search(folded):
+        if _SOCIAL.match(key):
             return True
-    # A wholly parenthesised promo paragraph: "(क्विंट हिन्दी, ... मेंबर बनें ...)".
-    return text.startswith("(") and text.endswith(")") and bool(_PLUG.search(folded))
+        if "।" not in text and _PLUG.search(folded):
+            return True  # a plug is a call to action, never a sentence ending in a danda
+    return _is_promo_paragraph(text)
+
+
+def is_tag_label(line: str) -> bool:
+    """Whether a line is the "Tags" label that heads a list of one-word tag lines."""
+    if len(line) > _MAX_TAG_LABEL_CHARS:
+        return False
+    return " ".join(fold_nukta(line).casefold().split()).rstrip(_TRAILING_PUNCT) in _TAG_LABELS
+
+
+def _is_promo_paragraph(text: str) -> bool:
+    """A wholly parenthesised promo paragraph: "(क्विंट हिन्दी, ... मेंबर बनें ...)"."""
+    return text.startswith("(") and text.endswith(")") and bool(_PLUG.search(fold_nukta(text)))
+
+
+# A sentence that points to another story ("पढ़ें- अयोध्या में बन रहे ...", "ये भी पढ़ें:
+# ..."): pasted pages glue these into paragraphs, where the line rules cannot see them.
+_POINTER_SENTENCE = regex.compile(
+    r"^[\s(\[|•*#-]*(?:(?:ये|यह|इसे)\s+भी\s+)?(?:पढें|पढिए|पढ़िए|देखें|देखिए"
+    r"|also\s+read|read\s+also|read\s+more|must\s+read)\s*[:|–—-]",
+    flags=regex.IGNORECASE,
+)
+
+
+def is_pointer_sentence(sentence: str) -> bool:
+    """Whether a sentence is a pointer to another story rather than part of this one."""
+    return bool(_POINTER_SENTENCE.match(fold_nukta(sentence[:40])))

@@ -16,6 +16,13 @@ _DATELINE = regex.compile(
     r"^(?P<place>[\p{L}\p{M}]+(?:[ /][\p{L}\p{M}]+){0,2})\s*(?:\([^()]{1,30}\))?"
     r"(?:,\s*[\p{L}\p{M}\p{N} ]{1,30}?)?\s*(?P<sep>[:ः|])\s+"
 )
+# Wire-copy datelines end with the agency instead of a colon: "नई दिल्ली, 12 मई (भाषा) ...",
+# "मुंबई (एजेंसी)। ...".
+_AGENCY_DATELINE = regex.compile(
+    r"^(?P<place>[\p{L}\p{M}]+(?:[ /][\p{L}\p{M}]+){0,2})\s*(?:,\s*[\p{L}\p{M}\p{N} ]{1,30}?)?"
+    r"\s*\((?:भाषा|वार्ता|एजेंसी|आईएएनएस|पीटीआई|यूएनआई|एएनआई|ब्यूरो|IANS|PTI|ANI|UNI)\)"
+    r"\s*[:।|\-–—]?\s+"
+)
 # A whole short sentence that is only a dateline: "लखनऊ।", "नई दिल्ली, जेएनएन।".
 _DATELINE_SENTENCE = regex.compile(
     r"^(?P<place>[\p{L}\p{M}]+(?:[ /][\p{L}\p{M}]+){0,2})\s*(?:\([^()]{1,30}\))?"
@@ -70,6 +77,9 @@ _VISARGA_ADVERBS = frozenset(
         "प्रथमतः",
     ]
 )
+# A dateline's mark is within this many characters of the sentence start (three place words,
+# a parenthesised state and a date at most).
+_DATELINE_CHARS = 100
 # The rest of a sentence after a dateline must still be a sentence.
 _MIN_REST_WORDS = 4
 
@@ -83,6 +93,15 @@ def _plausible_place(place: str, sep: str) -> bool:
 
 def split_dateline(sentence: str) -> tuple[str | None, str]:
     """(dateline place or None, sentence without the dateline)."""
+    head = sentence[:_DATELINE_CHARS]
+    if "(" in head:
+        m = _AGENCY_DATELINE.match(sentence)
+        if m and _plausible_place(m.group("place"), ""):
+            rest = sentence[m.end() :]
+            if count_words(rest) >= _MIN_REST_WORDS:
+                return m.group("place"), rest
+    if ":" not in head and "ः" not in head and "|" not in head:
+        return None, sentence  # no dateline mark near the start: skip the regex
     m = _DATELINE.match(sentence)
     if m and _plausible_place(m.group("place"), m.group("sep")):
         rest = sentence[m.end() :]

@@ -10,8 +10,6 @@ from __future__ import annotations
 import html as html_lib
 from html.parser import HTMLParser
 
-import trafilatura
-
 # trafilatura and lxml slow down badly on multi-megabyte pages; article text is far shorter.
 MAX_HTML_CHARS = 3_000_000
 _BLOCK_TAGS = frozenset(
@@ -97,6 +95,11 @@ def extract_html(html: str, url: str | None = None) -> tuple[str | None, str]:
     if not html or not html.strip():
         return None, ""
     html = html[:MAX_HTML_CHARS]
+    # Imported here, not at the top: trafilatura (with lxml and numpy) takes a quarter of a
+    # second to import, and most commands (`khabar summarize --jsonl`, the bot's text
+    # posts) never parse HTML.
+    import trafilatura
+
     title: str | None = None
     text = ""
     try:

@@ -7,6 +7,8 @@ countries, which a few hundred names cover. Smaller towns are caught by their en
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from digests.normalize import fold_nukta
@@ -199,13 +201,24 @@ KNOWN_PLACES = _names(
     """
 )
 
+# First words of the multi-word names ("उत्तर" of "उत्तर प्रदेश"): a two-word place is only
+# looked up when its first word is one of these.
+PLACE_FIRST_WORDS = frozenset(name.split()[0] for name in KNOWN_PLACES if " " in name)
+# Every word a known place can start with (one-word places and first words of the others).
+PLACE_KEYS = frozenset(name for name in KNOWN_PLACES if " " not in name) | PLACE_FIRST_WORDS
+
 # Endings of Indian town names ("सीतापुर", "मुरादाबाद", "अलीगढ़", "हजरतगंज").
+TOWN_ENDINGS = ("पुर", "पुरा", "बाद", "गढ", "गंज")
 _SUFFIX = regex.compile(r"(?:पुर|पुरा|बाद|गढ|गंज)$")
 _MIN_SUFFIX_NAME = 4  # "पुर" alone or "गढ" alone are words, not towns
 
 
+@lru_cache(maxsize=8192)
 def is_place(name: str) -> bool:
-    """Whether `name` (one to three words) is a known place or looks like a town name."""
+    """Whether `name` (one to three words) is a known place or looks like a town name.
+
+    Cached: fact patterns ask about the same few hundred words in every article.
+    """
     key = fold_nukta(name.strip())
     if key in KNOWN_PLACES:
         return True

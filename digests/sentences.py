@@ -11,9 +11,12 @@ from __future__ import annotations
 import regex
 
 from digests.normalize import fold_nukta
+from digests.wordchars import WORD_RE
 
+# Words: letters, marks and digits joined by "-" or "." ("CERT-IN", "2.5"). WORD_PATTERN is
+# the definition (for `regex` users); the scanning uses the same class built for stdlib re.
 WORD_PATTERN = r"[\p{L}\p{M}\p{N}]+(?:[-.][\p{L}\p{M}\p{N}]+)*"
-_WORD = regex.compile(WORD_PATTERN)
+_WORD = WORD_RE
 
 # A URL is consumed whole so its dots and "?" are never taken for sentence ends; trailing
 # punctuation is left outside it (the lazy body stops before punctuation + space/end).
@@ -133,10 +136,17 @@ def word_tokens(text: str) -> list[str]:
     return _WORD.findall(text) if text else []
 
 
+# Below this length counting goes through a list (fastest); above it, through an iterator, so
+# a multi-megabyte line never becomes a list of a million words.
+_LIST_COUNT_CHARS = 20_000
+
+
 def count_words(text: str) -> int:
     """Number of word tokens, the unit of every length limit in the app."""
     if not text:
         return 0
+    if len(text) < _LIST_COUNT_CHARS:
+        return len(_WORD.findall(text))
     return sum(1 for _ in _WORD.finditer(text))
 
 

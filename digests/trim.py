@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import regex
 
-from digests.sentences import WORD_PATTERN
+from digests.wordchars import WORD_RE
 
-_WORD = regex.compile(WORD_PATTERN)
+_WORD = WORD_RE
 _TRAILING = regex.compile(r"[\s,;:।॥.\-–—(“‘\"']+$")
 ELLIPSIS = "…"
 

@@ -46,6 +46,35 @@ SENTENCE = "राज्य सरकार ने सोमवार को श
         "लेखक: राम कुमार",
         "— — —",
         "🙂🙂",
+        # bylines and timestamps of other Hindi sites
+        "Edited By Priya Verma",
+        "Reported by Rahul Sharma",
+        "Publish Date: Mon, 12 May 2025 10:32 AM (IST)",
+        "Updated Mon, 12 May 2025 09:15 AM IST",
+        "Read Time: 3 mins",
+        "न्यूज डेस्क, अमर उजाला, लखनऊ",
+        "डिजिटल डेस्क, नई दिल्ली",
+        "2 घंटे पहले",
+        "15 minutes ago",
+        # pointers, credits, section labels, share buttons, app plugs
+        "ये भी पढ़ें: मानसून से पहले दिल्ली में नालों की सफाई अधूरी",
+        "ग्राफिक्स: अजय वर्मा",
+        "With inputs from PTI",
+        "Tags: यमुना, बाढ़, दिल्ली",
+        "सार",
+        "विस्तार",
+        "कॉपी लिंक",
+        "Copy Link",
+        "Twitter",
+        "Whatsapp",
+        "Follow Us",
+        "Follow us on Google News",
+        "Featured Video Of The Day",
+        "Jagran App डाउनलोड करें और पाएं ताजा खबरें",
+        "दैनिक भास्कर ऐप डाउनलोड करें",
+        "ऐप में पढ़ें",
+        "अमर उजाला प्रीमियम लेख सिर्फ रजिस्टर्ड पाठकों के लिए ही उपलब्ध हैं",
+        "(इस खबर को एनडीटीवी टीम ने संपादित नहीं किया है, यह सिंडीकेट फीड से सीधे प्रकाशित की गई है।)",
     ],
 )
 def test_clutter_lines_are_recognised(line: str) -> None:
@@ -60,6 +89,13 @@ def test_clutter_lines_are_recognised(line: str) -> None:
         "सरकार को मई में दी थी जानकारी",
         "अपडेट: सरकार ने सभी स्कूलों को कल तक बंद रखने का आदेश दिया है।",
         "फोटो खींचने पर रोक लगाने के फैसले का लोगों ने विरोध किया।",
+        # real sentences that share words with clutter rules
+        "लेखक प्रेमचंद की कहानियों पर आधारित नाटक का मंचन रविवार को हुआ।",
+        "कंपनी ने बताया कि 2 घंटे पहले सर्वर में खराबी आई थी।",
+        "ट्विटर ने भारत में अपने 200 कर्मचारियों को नौकरी से निकाल दिया।",
+        "सरकार ने कहा कि नया ऐप डाउनलोड करने वाले किसानों को सब्सिडी मिलेगी।",
+        "Apple ने iPhone 15 को भारत में लॉन्च कर दिया है।",
+        "सार्वजनिक परिवहन के किराए में 10 प्रतिशत की बढ़ोतरी की गई।",
     ],
 )
 def test_real_text_is_kept(line: str) -> None:
@@ -131,3 +167,24 @@ def test_split_title_question_headline() -> None:
 
 def test_split_title_empty() -> None:
     assert split_title("") == ("", "")
+
+
+def test_tag_list_after_tags_label_is_dropped() -> None:
+    raw = f"{SENTENCE}\nTags\nयमुना\nबाढ़\nदिल्ली\nयह दूसरा वाक्य भी लेख का हिस्सा है और बना रहना चाहिए।"
+    assert clean_text(raw) == (f"{SENTENCE}\n\nयह दूसरा वाक्य भी लेख का हिस्सा है और बना रहना चाहिए।")
+
+
+def test_short_lines_without_tags_label_stay() -> None:
+    raw = f"{SENTENCE}\nसरकार को मई में दी थी जानकारी\n{SENTENCE}"
+    assert "सरकार को मई में दी थी जानकारी" in clean_text(raw)
+
+
+def test_bare_place_first_line_is_a_dateline_not_a_title() -> None:
+    title, body = split_title(f"चंडीगढ़\n\nचंडीगढ़: {SENTENCE}")
+    assert title.startswith("राज्य सरकार ने")  # from the first sentence, dateline trimmed
+    assert body.startswith("चंडीगढ़:")
+
+
+def test_derived_title_drops_agency_dateline() -> None:
+    title, _ = split_title(f"नई दिल्ली, 12 मई (भाषा) {SENTENCE}")
+    assert title.startswith("राज्य सरकार ने")

@@ -65,3 +65,34 @@ def test_count_words() -> None:
     assert count_words("20 भारतीय नागरिकों का पता चला।") == 6
     assert count_words("") == 0
     assert count_words("— … ।") == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a "City." dateline is a sentence of its own
+        ("लखनऊ. उत्तर प्रदेश में बारिश हुई।", ["लखनऊ.", "उत्तर प्रदेश में बारिश हुई।"]),
+        # ellipsis inside a sentence does not end it
+        ("वह बोले... फिर चुप हो गए।", ["वह बोले... फिर चुप हो गए।"]),
+        # numbers with commas, decimals and percent stay whole
+        (
+            "कुल 6,233 मामले और 0.6% बढ़ोतरी दर्ज हुई। अगला।",
+            ["कुल 6,233 मामले और 0.6% बढ़ोतरी दर्ज हुई।", "अगला।"],
+        ),
+        # Latin sentence inside Hindi text, with an abbreviation
+        (
+            "Dr. Rao ने कहा। NASA launched it. फिर सब चले गए।",
+            ["Dr. Rao ने कहा।", "NASA launched it.", "फिर सब चले गए।"],
+        ),
+        # single quotation marks stay with their sentence
+        ("उन्होंने कहा, 'हम जीतेंगे।' फिर वे गए।", ["उन्होंने कहा, 'हम जीतेंगे।'", "फिर वे गए।"]),
+        # a www address is not cut at its dots
+        ("जानकारी www.example.gov.in पर है। अगला।", ["जानकारी www.example.gov.in पर है।", "अगला।"]),
+    ],
+)
+def test_split_sentences_more_cases(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+def test_word_tokens_mixed_scripts_and_devanagari_digits() -> None:
+    assert word_tokens("WhatsApp ने २०२३ में ₹500 दिए") == ["WhatsApp", "ने", "२०२३", "में", "500", "दिए"]

@@ -62,3 +62,51 @@ def test_empty_and_non_sentences() -> None:
     assert summarize("") == ""
     assert summarize("एक दो") == ""
     assert summarize(LEAD, max_words=0) == ""
+
+
+def test_feature_opening_starts_after_the_scene_setting_sentences() -> None:
+    intro = "चोरी करना गलत बात है, ये तो हम सभी जानते हैं।"
+    scene = "चोर हर दिन चोरी करने के नए तरीके ढूंढकर ला रहे हैं।"
+    news = "राजधानी के कालकाजी इलाके में एक चोर ने पीपीई किट पहनकर 25 किलो सोना चुराया।"
+    body = f"नई दिल्ली. {intro} {scene} {news} {SECOND}"
+    assert summarize(body).startswith(news)
+    # with a colon dateline the lead is the summary, as in most reports
+    assert summarize(f"नई दिल्ली: {intro} {scene} {news}").startswith(intro)
+    # the skip is a parameter: 0 keeps the plain lead
+    from digests.sentences import split_paragraph_sentences
+    from digests.summarize import Selection, summarize_paragraphs
+
+    plain = summarize_paragraphs(split_paragraph_sentences(body), selection=Selection(45, 0))
+    assert plain.startswith(intro)
+
+
+def test_target_words_decide_how_many_sentences() -> None:
+    from digests.sentences import split_paragraph_sentences
+    from digests.summarize import Selection, summarize_paragraphs
+
+    paragraphs = split_paragraph_sentences(f"{LEAD} {SECOND} {THIRD}")
+    one = summarize_paragraphs(paragraphs, selection=Selection(target_words=15))
+    three = summarize_paragraphs(paragraphs, selection=Selection(target_words=60))
+    assert split_sentences(one) == [LEAD]
+    assert split_sentences(three) == [LEAD, SECOND, THIRD]
+
+
+def test_a_sentence_restating_an_earlier_one_is_skipped() -> None:
+    restated = "राज्य सरकार ने शहर की दूसरी मेट्रो लाइन को सोमवार को मंजूरी दे दी है।"
+    summary = summarize(f"{LEAD}\n\n{restated} {SECOND}")
+    assert split_sentences(summary) == [LEAD, SECOND]
+
+
+def test_pointer_sentences_are_not_summarised() -> None:
+    body = f"पढ़ें- अयोध्या में बन रहे हवाईअड्डे का नाम तय हो गया है और काम तेज है! {LEAD}"
+    assert summarize(body).startswith(LEAD)
+
+
+def test_summary_is_whole_sentences_in_article_order_within_limit() -> None:
+    sentences = [f"यह {n} वां वाक्य है जिसमें कुछ शब्द हैं और यह पूरा है।" for n in range(1, 9)]
+    summary = summarize(" ".join(sentences), max_words=60)
+    chosen = split_sentences(summary)
+    assert 1 <= len(chosen) <= 3
+    assert all(s in sentences for s in chosen)
+    assert [sentences.index(s) for s in chosen] == sorted(sentences.index(s) for s in chosen)
+    assert count_words(summary) <= 60

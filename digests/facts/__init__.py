@@ -1,0 +1,128 @@
+"""Key facts (when, number, who, quote, where) picked out of a Hindi article by patterns.
+
+There is no offline Hindi entity recogniser, so each kind has narrow patterns whose output is
+always the article's own words (one module per kind). Candidates are scored (how specific,
+how often repeated, whether the headline has them) and the best of each kind comes first,
+so a short card still covers when, who and how many; a fact whose words are inside another
+fact of its kind is not repeated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from digests.facts.candidate import Candidate, phrase_key
+from digests.facts.numbers import number_candidates
+from digests.facts.quotes import MAX_QUOTE_WORDS, direct_quotes, reported_speech
+from digests.facts.tokens import Tokens
+from digests.facts.when import when_candidates
+from digests.facts.where import where_candidates
+from digests.facts.who import who_candidate
+from digests.model import Fact
+from digests.normalize import fold_nukta
+from digests.sentences import split_paragraph_sentences, word_tokens
+
+__all__ = ["KIND_ORDER", "MAX_FACT_CHARS", "MAX_QUOTE_WORDS", "extract_facts", "facts_from"]
+
+# A second fact of a kind already on the card must be at least this strong (a full date,
+# a count with its unit or scale, a quotation with its speaker, a place named repeatedly).
+SECOND_FACT_MIN_SCORE = 3.0
+# Order in which kinds are offered when several compete for a short card.
+KIND_ORDER = ("when", "who", "number", "where", "quote")
+# Fact extraction looks at the opening of very long texts only: facts of a news story are
+# in its first screens, and every pattern stays linear in this bound.
+MAX_FACT_CHARS = 60_000
+# The lead: a date in these first sentences is the story's own date.
+_LEAD_SENTENCES = 2
+
+
+def _sentences_with_pos(text: str, paragraphs: list[list[str]]) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+    cursor = 0
+    for paragraph in paragraphs:
+        for sentence in paragraph:
+            pos = text.find(sentence[:20], cursor)
+            pos = cursor if pos < 0 else pos
+            out.append((sentence, pos))
+            cursor = pos
+    return out
+
+
+def _candidates(
+    text: str, title: str, paragraphs: list[list[str]], excluded: str
+) -> Iterator[Candidate]:
+    full = f"{title}\n{text}" if title else text
+    tok = Tokens.of(full)
+    title_key = phrase_key(title)
+    title_keys = frozenset(title_key.split())
+    sentences = _sentences_with_pos(text, paragraphs)
+    lead = sentences[_LEAD_SENTENCES][1] if len(sentences) > _LEAD_SENTENCES else len(text)
+    offset = len(full) - len(text)
+    when, date_spans = when_candidates(tok, title_key, lead + offset)
+    yield from when
+    yield from number_candidates(tok, date_spans)
+    who = who_candidate(tok, title_keys)
+    if who:
+        yield who
+    direct = direct_quotes(text, excluded)
+    yield from direct
+    if not any(": " in q.text for q in direct):
+        # Reported speech ranks below a quotation with its speaker, so it is only looked
+        # for when there is no such quotation.
+        yield from reported_speech(sentences, excluded)
+    yield from where_candidates(tok, sentences, body_start=offset, title_keys=title_keys)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w.casefold() for w in word_tokens(fold_nukta(text)))
+
+
+def facts_from(
+    text: str,
+    title: str,
+    paragraphs: list[list[str]],
+    limit: int = 5,
+    exclude: str = "",
+) -> tuple[Fact, ...]:
+    """extract_facts on a text already split into paragraphs of sentences (no re-splitting)."""
+    if limit <= 0 or not (text or title):
+        return ()
+    by_kind: dict[str, list[Candidate]] = {kind: [] for kind in KIND_ORDER}
+    for candidate in _candidates(text, title, paragraphs, phrase_key(exclude)):
+        if candidate.text.strip():
+            by_kind[candidate.kind].append(candidate)
+    for kind in by_kind:
+        by_kind[kind].sort(key=lambda c: (-c.score, c.pos))
+    facts: list[Fact] = []
+    chosen: dict[str, list[frozenset[str]]] = {kind: [] for kind in KIND_ORDER}
+    seen: set[str] = set()
+    depth = max((len(v) for v in by_kind.values()), default=0)
+    for rank in range(depth):
+        if len(facts) >= limit:
+            break
+        for kind in KIND_ORDER:
+            if rank >= len(by_kind[kind]) or len(facts) >= limit:
+                continue
+            candidate = by_kind[kind][rank]
+            if rank and candidate.score < SECOND_FACT_MIN_SCORE:
+                continue  # a weak second fact of a kind pads the card, it tells little
+            key = phrase_key(candidate.text)
+            words = _words(candidate.text)
+            if key in seen or any(words <= w or w <= words for w in chosen[kind]):
+                continue  # "13 फरवरी" after "13 फरवरी की शाम"
+            seen.add(key)
+            chosen[kind].append(words)
+            facts.append(Fact(kind, candidate.text))
+    return tuple(facts)
+
+
+def extract_facts(
+    body: str, title: str = "", limit: int = 5, exclude: str = ""
+) -> tuple[Fact, ...]:
+    """Up to `limit` key facts, the best of each kind first, in the article's own words.
+
+    `exclude` is text already shown to the reader (the summary): a quote repeated from it
+    is not offered again.
+    """
+    text = body[:MAX_FACT_CHARS]
+    return facts_from(text, title, split_paragraph_sentences(text), limit, exclude)

@@ -1,0 +1,159 @@
+"""`quote` facts: who said what, as "speaker: words".
+
+Direct speech comes from quotation marks (“…”, ‘‘…’’, "…", and ‘…’ or '…' when long enough
+to be speech rather than a quoted term); the speaker is the name before the last "ने" in the
+words leading into the quotation ("WhatsApp ने बयान जारी कर बताया-"). Reported speech comes
+from "X ने कहा कि Y" and "X के मुताबिक, Y". Quotes are cut to their first sentence and to
+MAX_QUOTE_WORDS, so a card line stays short, and a quote already in the summary is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import regex
+
+from digests.facts.candidate import Candidate, phrase_key
+from digests.facts.lexicon import CALENDAR, GENERIC_SPEAKERS, ROLES, TIME_WORDS
+from digests.facts.tokens import Tokens, is_number
+from digests.sentences import count_words, split_sentences
+from digests.stopwords import STOPWORDS
+from digests.trim import truncate_words
+
+MAX_QUOTE_WORDS = 20
+_MIN_QUOTE_WORDS = 4
+# Single quotation marks also mark terms (‘इमरजेंसी लैंडिंग फील्ड’): speech is longer.
+_MIN_SINGLE_QUOTE_WORDS = 6
+_MAX_SPEAKER_WORDS = 4
+# A speaker's name is a few words: only this much before its "ने" is read.
+_SPEAKER_CONTEXT_CHARS = 80
+# Every branch starts with a quotation mark (lookbehind after it), so the scan skips text
+# fast; stdlib re was measured quicker than the regex module for this one.
+_QUOTE = re.compile(
+    r"“(?P<curly>[^“”\n]{1,3000})”"
+    r"|‘‘(?P<double_single>[^‘’\n]{1,3000})’’"
+    r"|''(?P<apostrophes>[^'\n]{1,3000})''"
+    r"|\"(?P<straight>[^\"\n]{1,3000})\""
+    r"|‘(?P<single>[^‘’\n]{1,3000})’"
+    r"|'(?<![A-Za-z]')(?P<ascii_single>[^'\n]{1,3000})'"  # not an English apostrophe
+)
+_SINGLE_GROUPS = frozenset(["single", "ascii_single"])
+# Where the sentence leading into a quotation starts.
+_SENTENCE_START = re.compile(r"(?:[।!?]|\.\s|\n)(?!.*(?:[।!?]|\.\s|\n))", flags=re.DOTALL)
+_SPEECH_VERBS = r"(?:कहा|कहना|बताया|लिखा|ट्वीट|पोस्ट|बयान|जानकारी|दावा|आरोप)"
+# "X ने ... कहा कि Y": the speaker is X (before "ने", at most _MAX_PRE chars), the verb of
+# speaking comes within _MAX_MID chars after "ने", the reported words Y follow "कि".
+_MAX_PRE, _MAX_MID = 160, 80
+_VERB_THAT = re.compile(
+    rf"(?<![\w\u0900-\u097f]){_SPEECH_VERBS}\S*(?:\s+(?:है|था|गया|गई))?\s+(?:कि\s+)+"
+)
+# "X के मुताबिक/अनुसार, Y" and "X के हवाले से ... कि Y".
+_ACCORDING_TO = regex.compile(
+    r"^(?P<pre>.{1,80}?)\s+(?:के|की)\s+(?:मुताबिक|मुताबिक़|अनुसार|हवाले\s+से)\s*,?\s+(?P<said>.+)$"
+)
+_EDGE = " ,;:-–—।॥.()[]\"'“”‘’"
+_DIRECT_SCORE, _ANONYMOUS_SCORE, _REPORTED_SCORE = 3.0, 2.0, 1.5
+
+
+def speaker(context: str) -> str:
+    """The name right before the last "ने" in `context`, without titles; "" if generic."""
+    at = context.rfind(" ने")
+    if at < 0:
+        return ""
+    # Only the few words before that "ने" can be the speaker: tokenize just those.
+    tok = Tokens.of(context[max(0, at - _SPEAKER_CONTEXT_CHARS) : at + 4])
+    keys = tok.keys
+    if "ने" not in keys:
+        return ""
+    ne = len(keys) - 1 - keys[::-1].index("ने")
+    first = ne
+    while first > 0 and ne - first < _MAX_SPEAKER_WORDS and tok.seps[first] == " ":
+        key = keys[first - 1]
+        if key in STOPWORDS or key in TIME_WORDS or key in CALENDAR or is_number(key):
+            break
+        first -= 1
+    roles = [k for k in range(first, ne - 1) if keys[k] in ROLES]
+    if roles:
+        first = roles[-1] + 1  # "AIMIM प्रमुख असदुद्दीन ओवैसी ने" -> "असदुद्दीन ओवैसी"
+    if first == ne or keys[ne - 1] in GENERIC_SPEAKERS:
+        return ""  # "वर्तमान स्थिति के अनुसार" names no speaker
+    return tok.span(first, ne - 1)
+
+
+def _short_quote(inner: str) -> str:
+    sentences = split_sentences(inner.strip())
+    text = sentences[0] if sentences else inner.strip()
+    if count_words(text) < _MIN_QUOTE_WORDS + 2 and len(sentences) > 1:
+        text = f"{text} {sentences[1]}"
+    if text.endswith(("-", ",")):
+        text = text.strip(_EDGE)
+    return truncate_words(text, MAX_QUOTE_WORDS)
+
+
+def _lead_in(text: str, start: int) -> str:
+    """The words leading into a quotation at `start`: its sentence, or the line before."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    if not before.strip() and line_start > 1:
+        end = line_start - 1
+        while end > 0 and text[end - 1] in "\n ":
+            end -= 1
+        before = text[text.rfind("\n", 0, end) + 1 : end]  # "WhatsApp ने बताया-" alone
+    m = _SENTENCE_START.search(before)
+    return before[m.end() :] if m else before
+
+
+def direct_quotes(text: str, excluded: str) -> list[Candidate]:
+    """Quotations of at least a few words, with their speaker when the text names one."""
+    out: list[Candidate] = []
+    for m in _QUOTE.finditer(text):
+        group = m.lastgroup or ""
+        inner = m.group(group)
+        minimum = _MIN_SINGLE_QUOTE_WORDS if group in _SINGLE_GROUPS else _MIN_QUOTE_WORDS
+        if count_words(inner) < minimum:
+            continue  # a quoted term such as “आत्मनिर्भर भारत”
+        quote = _short_quote(inner)
+        if excluded and phrase_key(quote.rstrip("…")) in excluded:
+            continue  # already in the summary
+        name = speaker(_lead_in(text, m.start()))
+        phrase = f"{name}: “{quote}”" if name else f"“{quote}”"
+        out.append(
+            Candidate("quote", phrase, _DIRECT_SCORE if name else _ANONYMOUS_SCORE, m.start())
+        )
+    return out
+
+
+def _said_that(sentence: str) -> tuple[str, str] | None:
+    """(words before "ने", reported words) of "X ने ... कहा कि Y", or None."""
+    at = sentence.find(" ने ")
+    while 0 <= at <= _MAX_PRE:
+        m = _VERB_THAT.search(sentence, at + 4, at + 4 + _MAX_MID + 40)
+        if m and m.start() - (at + 4) <= _MAX_MID and m.end() < len(sentence):
+            return sentence[:at], sentence[m.end() :]
+        at = sentence.find(" ने ", at + 1)
+    return None
+
+
+def reported_speech(sentences: Iterable[tuple[str, int]], excluded: str) -> list[Candidate]:
+    """Indirect speech: "X ने कहा कि Y" and "X के मुताबिक, Y" as "X: Y"."""
+    out: list[Candidate] = []
+    for sentence, pos in sentences:
+        if "“" in sentence or '"' in sentence:
+            continue
+        found = _said_that(sentence) if " ने " in sentence and " कि " in sentence else None
+        if found is None and ("मुताबिक" in sentence or "अनुसार" in sentence or "हवाले" in sentence):
+            m = _ACCORDING_TO.match(sentence)
+            found = (m.group("pre"), m.group("said")) if m else None
+        if found is None:
+            continue
+        pre, said_words = found
+        name = speaker(pre + " ने")
+        if not name:
+            continue
+        said = truncate_words(said_words.strip(_EDGE), MAX_QUOTE_WORDS)
+        if excluded and phrase_key(said.rstrip("…")) in excluded:
+            continue  # already in the summary
+        if count_words(said) >= _MIN_QUOTE_WORDS:
+            out.append(Candidate("quote", f"{name}: {said}", _REPORTED_SCORE, pos))
+    return out

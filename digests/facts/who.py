@@ -1,0 +1,416 @@
+"""`who` facts: the people and organisations a story is about, in the article's spelling.
+
+Devanagari has no capital letters, so names are found by what surrounds them and trusted
+only when the text supports them:
+
+- a title right before a name: "मुख्यमंत्री मनोहर लाल खट्टर", "सीईओ टिम कुक";
+- a subject of "ने" or a source of "के मुताबिक" whose last word recurs ("खट्टर ने");
+- initials before a surname: "जेपी नड्डा", "डीके शिवकुमार";
+- acronyms spelt in Devanagari ("एएनआई") or Latin ("NSO", "CERT-IN") and Latin names;
+- organisation nouns with a proper head: "भारत सरकार", "केंद्रीय स्वास्थ्य मंत्रालय", but
+  not "पड़ा महंगा सरकार" (the words before "सरकार" must be a place, a known head such as
+  "केंद्रीय", or lead to one).
+
+Mentions of one name are merged ("मांडविया" counts for "मनसुख मांडविया"), and names are
+ranked by how often and how firmly the text names them. A long run of Latin words is an
+English kicker or caption ("Attack on youths while bathing in Yamuna:"), not a name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
+
+import regex
+
+from digests.facts.candidate import Candidate, phrase_key
+from digests.facts.lexicon import (
+    ALIASES,
+    CALENDAR,
+    GENERIC,
+    KNOWN_ORGS,
+    LATIN_NOT_ACTORS,
+    LETTER_NAMES,
+    NAME_STOPS,
+    NEWS_AGENCIES,
+    NOT_ACTORS,
+    ORG_HEADS,
+    ORG_NOUNS,
+    ROLES,
+    TIME_WORDS,
+)
+from digests.facts.tokens import Tokens, is_number
+from digests.normalize import fold_nukta
+from digests.places import is_place
+from digests.stopwords import word_set
+
+MAX_NAMES = 4
+# A name's score adds up what the text says for it: how it is named (the strongest of the
+# ways below), how often it recurs, whether it acts ("X ने", "X को", "X के मुताबिक") and
+# whether the headline has it. A name is shown from MIN_NAME_SCORE; the best one from
+# MIN_TOP_SCORE, so a card can still name its one actor.
+MIN_NAME_SCORE = 2.0
+MIN_TOP_SCORE = 1.5
+TITLED, INITIALS, ORGANISATION, ACRONYM, SUBJECT, CAPITALISED, LATIN_WORD = (
+    2.0,
+    2.0,
+    1.5,
+    1.5,
+    1.0,
+    1.0,
+    0.5,
+)
+_PER_MENTION, _MAX_MENTIONS = 0.5, 4
+_ACTS, _IN_TITLE = 1.0, 1.0
+_ACTOR_MARKS = word_set("ने को")
+_MAX_NAME_WORDS = 3
+_MAX_ORG_HEADS = 3
+_ACRONYM = regex.compile("(?:" + "|".join(sorted(LETTER_NAMES, key=len, reverse=True)) + "){2,6}")
+
+
+# Words already checked, kept between articles: news vocabulary is small, so after a few
+# articles the check is two set operations. Bounded, so a flood of odd words cannot grow it.
+_SEEN_ACRONYMS: set[str] = set()
+_SEEN_WORDS: set[str] = set()
+_MAX_SEEN_WORDS = 200_000
+
+
+def _acronyms_in(vocabulary: AbstractSet[str]) -> AbstractSet[str]:
+    """The words spelt out of letter names ("एएनआई") among `vocabulary`."""
+    if not _SEEN_WORDS.issuperset(vocabulary):
+        new = vocabulary - _SEEN_WORDS
+        if len(_SEEN_WORDS) > _MAX_SEEN_WORDS:
+            _SEEN_WORDS.clear()
+            _SEEN_ACRONYMS.clear()
+        _SEEN_WORDS.update(new)
+        _SEEN_ACRONYMS.update(
+            k for k in new if 2 <= len(k) <= 18 and _ACRONYM.fullmatch(k) is not None
+        )
+    return _SEEN_ACRONYMS.intersection(vocabulary)
+
+
+# A Latin word not glued to other letters.
+_LATIN_TOKEN = regex.compile(
+    r"(?<![\p{L}\p{M}\p{N}])[A-Za-z][A-Za-z0-9]*(?:[-&.'][A-Za-z0-9]+)*(?![\p{L}\p{M}\p{N}])"
+)
+_LATIN_LETTER = regex.compile(r"[A-Za-z]")
+# Three or more Latin words in a row are English text (a kicker, a caption), not a name.
+_MAX_LATIN_RUN = 2
+# "X ने", "X के मुताबिक/अनुसार", "X का कहना": X is a source.
+_SUBJECT_MARK = word_set("ने")
+_SOURCE_MARK = word_set("मुताबिक अनुसार हवाले")
+# Common surnames: a name that ends in one is complete even if it is mentioned once.
+_SURNAMES = word_set(
+    """
+    सिंह कुमार शर्मा वर्मा यादव गुप्ता मिश्र मिश्रा तिवारी पांडे पांडेय दुबे चौबे त्रिपाठी शुक्ला
+    श्रीवास्तव अग्रवाल जैन गांधी मोदी शाह पटेल खान अली अहमद चौधरी राठौड़ ठाकुर रेड्डी राव
+    नायडू नायर बनर्जी मुखर्जी चटर्जी घोष बोस दास सेन गहलोत पायलट ओवैसी योगी आदित्यनाथ
+    केजरीवाल बघेल चौहान सिंधिया नड्डा पवार ठाकरे फडणवीस गडकरी राजनाथ स्वामी कुशवाहा
+    मौर्य पासवान मांझी सोरेन पटनायक स्टालिन विजयन
+    """
+)
+
+
+class _Names:
+    """Evidence for each name, keyed by its nukta-folded, lower-cased spelling."""
+
+    def __init__(self) -> None:
+        self.text: dict[str, str] = {}
+        self.score: dict[str, float] = {}
+        self.pos: dict[str, int] = {}
+
+    def add(self, name: str, support: float, pos: int, key: str = "") -> None:
+        """Record a mention; a name keeps the strongest way it was named.
+
+        `key` is the name's folded form when the caller has it (Tokens.key_span).
+        """
+        key = key or phrase_key(name)
+        key = ALIASES.get(key, key)
+        if key not in self.text or pos < self.pos[key]:
+            self.text[key] = name
+            self.pos[key] = pos
+        self.score[key] = max(self.score.get(key, 0.0), support)
+
+
+def _name_word(tok: Tokens, k: int) -> bool:
+    """Word k can be part of a Devanagari person name (an oblique plural never is)."""
+    key = tok.keys[k]
+    return not (
+        key.endswith("ों")
+        or key in NAME_STOPS
+        or key in ROLES
+        or key in GENERIC
+        or key in CALENDAR
+        or key in TIME_WORDS
+        or is_number(key)
+        or _LATIN_LETTER.match(key)
+        or is_place(key)
+    )
+
+
+def _trim_to_surname(tok: Tokens, first: int, last: int) -> int:
+    """Last word of the name first..last: where a surname or a recurring word ends it."""
+    for k in range(last, first, -1):
+        key = tok.keys[k]
+        if key in _SURNAMES or tok.count(key) > 1:
+            return k
+    return last
+
+
+def _after_roles(tok: Tokens, names: _Names) -> None:
+    """ "मुख्यमंत्री मनोहर लाल खट्टर", "राष्ट्रपति जो बाइडेन"."""
+    n = len(tok)
+    for i in tok.where(ROLES):
+        if i + 1 >= n or tok.seps[i + 1] != " ":
+            continue
+        j = i + 1
+        while j < n and j - i <= _MAX_NAME_WORDS and tok.seps[j] == " " and _name_word(tok, j):
+            j += 1
+        if j == i + 1:
+            continue
+        last = _trim_to_surname(tok, i + 1, j - 1)
+        if last == i + 1 and not (
+            tok.keys[last] in _SURNAMES or _is_subject_somewhere(tok, tok.keys[last])
+        ):
+            continue  # one word after a title that never acts: "अध्यक्ष पद", "सीएम हाउस"
+        names.add(tok.span(i + 1, last), TITLED, tok.starts[i + 1], tok.key_span(i + 1, last))
+
+
+def _is_subject_somewhere(tok: Tokens, key: str) -> bool:
+    """Whether the word is ever followed by "ने" (it does or says something)."""
+    keys, n = tok.keys, len(tok)
+    return any(i + 1 < n and keys[i + 1] == "ने" for i in tok.positions(key))
+
+
+def _subjects(tok: Tokens, names: _Names, title_keys: frozenset[str]) -> None:
+    """ "खट्टर ने", "मोनिका के मुताबिक": the source, when its last word recurs."""
+    keys = tok.keys
+    for i in tok.where(_SUBJECT_MARK | _SOURCE_MARK):
+        if i < 1:
+            continue
+        if keys[i] in _SUBJECT_MARK:
+            end = i - 1
+        elif keys[i - 1] in ("के", "की") and i >= 2:
+            end = i - 2
+        else:
+            continue
+        if tok.seps[end + 1] != " " or not _name_word(tok, end):
+            continue
+        first = end
+        while first - 1 >= 0 and end - first + 1 < _MAX_NAME_WORDS and tok.seps[first] == " ":
+            if not _name_word(tok, first - 1):
+                break
+            first -= 1
+        known = next(
+            (k for k in range(end, first - 1, -1) if tok.key_span(k, end) in names.text),
+            None,
+        )
+        if known is not None:
+            first = known  # "... देख अमृतपाल सिंह ने": the name already found with a title
+        last_key = keys[end]
+        if tok.count(last_key) > 1 or last_key in title_keys or last_key in _SURNAMES:
+            names.add(tok.span(first, end), SUBJECT, tok.starts[first], tok.key_span(first, end))
+
+
+def _acronyms_and_initials(tok: Tokens, names: _Names) -> None:
+    """ "एएनआई" (an organisation) and "जेपी नड्डा" (initials and a surname)."""
+    keys, n = tok.keys, len(tok)
+    acronyms = _acronyms_in(tok.vocabulary)
+    for i in tok.where(acronyms):
+        key = keys[i]
+        if key in NOT_ACTORS or key in ROLES or key in NEWS_AGENCIES:
+            continue
+        nxt = i + 1
+        if nxt < n and tok.seps[nxt] == " " and _name_word(tok, nxt) and len(key) <= 6:
+            names.add(tok.span(i, nxt), INITIALS, tok.starts[i], tok.key_span(i, nxt))
+            continue
+        names.add(tok.words[i], ACRONYM, tok.starts[i], key)
+
+
+def _org_head_ok(tok: Tokens, k: int) -> bool:
+    key = tok.keys[k]
+    if key in ORG_HEADS or is_place(key) or ALIASES.get(key, key) in _KNOWN_FIRST:
+        return True
+    return "-" in key and all(is_place(part) for part in key.split("-"))
+
+
+def _organisations(tok: Tokens, names: _Names) -> None:
+    """ "भारत सरकार", "राष्ट्रीय स्वयंसेवक संघ", "पंजाब-हरियाणा हाईकोर्ट"."""
+    keys = tok.keys
+    for i in tok.where(ORG_NOUNS):
+        if i == 0:
+            continue
+        first = None
+        k = i - 1
+        while k >= 0 and i - k <= _MAX_ORG_HEADS and tok.seps[k + 1] == " ":
+            if keys[k] in NAME_STOPS or keys[k] in CALENDAR or is_number(keys[k]):
+                break
+            if k == i - 1 and keys[k] in GENERIC and keys[k] not in ORG_HEADS:
+                break
+            if _org_head_ok(tok, k):
+                first = k
+            k -= 1
+        if first is not None:
+            names.add(tok.span(first, i), ORGANISATION, tok.starts[first], tok.key_span(first, i))
+
+
+_KNOWN = [tuple(fold_nukta(org).split()) for org in KNOWN_ORGS]
+_KNOWN_FIRST = frozenset(words[0] for words in _KNOWN)
+
+
+def _known_organisations(tok: Tokens, names: _Names) -> None:
+    keys, n = tok.keys, len(tok)
+    for i in tok.where(_KNOWN_FIRST):
+        key = keys[i]
+        best = 0
+        for words in _KNOWN:
+            size = len(words)
+            if (
+                words[0] == key
+                and i + size <= n
+                and tuple(keys[i : i + size]) == words
+                and tok.spaced(i, i + size - 1)
+            ):
+                best = max(best, size)
+        if best:
+            names.add(
+                tok.span(i, i + best - 1),
+                ORGANISATION,
+                tok.starts[i],
+                tok.key_span(i, i + best - 1),
+            )
+
+
+def _latin_names(text: str, names: _Names) -> None:
+    """Latin-script names: acronyms stand alone, capitalised words run together."""
+    runs: list[list[regex.Match[str]]] = []
+    for m in _LATIN_TOKEN.finditer(text):
+        if runs and text[runs[-1][-1].end() : m.start()] in (" ", " & "):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    found: list[list[regex.Match[str]]] = []
+    for run in runs:
+        if len(run) > _MAX_LATIN_RUN:
+            continue  # English words, not a name inside Hindi text
+        parts: list[regex.Match[str]] = []
+        for m in run:
+            token = m.group(0)
+            folded = token.casefold()
+            if len(token) < 2 or folded in LATIN_NOT_ACTORS or folded in NEWS_AGENCIES:
+                parts = []
+                continue
+            if not token[0].isupper():
+                parts = []
+                continue
+            if token.isupper() or (parts and parts[-1].group(0).isupper()):
+                found.append([m])
+                parts = []
+                continue
+            parts.append(m)
+        if parts:
+            found.append(parts)
+    singles = {p[0].group(0) for p in found if len(p) == 1}
+    for parts in found:
+        alone = [p for p in parts if p.group(0) in singles]
+        if len(parts) > 1 and alone:
+            parts = alone[-1:]  # "Spyware Pegasus" counts for "Pegasus", seen on its own
+        name = text[parts[0].start() : parts[-1].end()]
+        if name.isupper():
+            support = ACRONYM
+        elif any(c.isupper() for c in name[1:].replace(" ", "")) or len(parts) > 1:
+            support = CAPITALISED  # "WhatsApp", "Tim Cook": names, not a capitalised word
+        else:
+            support = LATIN_WORD
+        names.add(name, support, parts[0].start())
+
+
+def _occurrences(tok: Tokens, words: list[str]) -> list[int]:
+    """Indexes of the last word of each occurrence of the word sequence `words`."""
+    size = len(words)
+    keys = tok.keys
+    return [i + size - 1 for i in tok.positions(words[0]) if keys[i : i + size] == words]
+
+
+def _support(tok: Tokens, name: str) -> float:
+    """Recurrence and acting: a person recurs by surname, an organisation by its full name."""
+    words = [fold_nukta(w) for w in name.split()]
+    if words[-1] in ORG_NOUNS or words[-1].isascii():
+        ends = _occurrences(tok, words)
+    else:
+        ends = tok.positions(words[-1])
+    n = len(tok)
+    acts = any(i + 1 < n and tok.keys[i + 1] in _ACTOR_MARKS for i in ends)
+    return _PER_MENTION * min(max(len(ends) - 1, 0), _MAX_MENTIONS) + (_ACTS if acts else 0.0)
+
+
+def _merge(names: _Names, tok: Tokens, title_keys: frozenset[str]) -> list[tuple[str, float, int]]:
+    """Scored names, shorter mentions folded into the fuller name they are part of."""
+    keys = sorted(names.text, key=lambda k: -len(k.split()))
+    merged: dict[str, float] = {}
+    for key in keys:
+        words = set(key.split())
+        target = next((m for m in merged if words < set(m.split())), None)
+        if target:
+            merged[target] = max(merged[target], names.score[key])
+        else:
+            merged[key] = names.score[key]
+    out = []
+    for key, score in merged.items():
+        name = names.text[key]
+        title = _IN_TITLE if _in_title(name, title_keys) else 0.0
+        out.append((name, score + _support(tok, name) + title, names.pos[key]))
+    return out
+
+
+def who_candidate(tok: Tokens, title_keys: frozenset[str]) -> Candidate | None:
+    """One `who` fact listing up to MAX_NAMES names, best supported first."""
+    names = _Names()
+    _after_roles(tok, names)
+    _subjects(tok, names, title_keys)
+    _acronyms_and_initials(tok, names)
+    _organisations(tok, names)
+    _known_organisations(tok, names)
+    _latin_names(tok.text, names)
+    ranked = sorted(_merge(names, tok, title_keys), key=lambda x: (-x[1], x[2]))
+    chosen = [
+        r
+        for i, r in enumerate(ranked)
+        if r[1] >= MIN_NAME_SCORE or (i == 0 and r[1] >= MIN_TOP_SCORE)
+    ]
+    chosen = _without_glosses(_distinct(chosen), tok.text)[:MAX_NAMES]
+    if not chosen:
+        return None
+    total = sum(score for _, score, _ in chosen)
+    return Candidate("who", ", ".join(name for name, _, _ in chosen), total, chosen[0][2])
+
+
+def _without_glosses(
+    ranked: list[tuple[str, float, int]], text: str
+) -> list[tuple[str, float, int]]:
+    """Drop a name given as the gloss of a better-ranked one ("... संगठन (इसरो)")."""
+    keep: list[tuple[str, float, int]] = []
+    for entry in ranked:
+        name = entry[0]
+        if any(f"{k[0]} ({name})" in text or f"{name} ({k[0]})" in text for k in keep):
+            continue
+        keep.append(entry)
+    return keep
+
+
+def _in_title(name: str, title_keys: frozenset[str]) -> bool:
+    words = phrase_key(name).split()
+    return bool(words) and all(w in title_keys for w in words)
+
+
+def _distinct(ranked: Iterable[tuple[str, float, int]]) -> list[tuple[str, float, int]]:
+    """Drop a name whose words are inside a better-ranked one ("मौसम विभाग" vs a fuller one)."""
+    chosen: list[tuple[str, float, int]] = []
+    chosen_words: list[set[str]] = []
+    for name, score, pos in ranked:
+        words = set(phrase_key(name).split())
+        if any(words <= c or c <= words for c in chosen_words):
+            continue
+        chosen.append((name, score, pos))
+        chosen_words.append(words)
+    return chosen
