@@ -16,11 +16,10 @@ import pytest
 
 from bot import texts
 from bot.clock import ManualClock
-from bot.config import Settings
-from bot.telegram_app import build_application
 from storage import subscribers
 from tests.conftest import ADMIN, READER, fixture_text
 from tests.support.botapi import FakeBotAPI
+from tests.support.botrun import LiveBot, fast_settings
 
 TOKEN = "123456:TEST-token-that-must-not-leak"
 
@@ -42,32 +41,9 @@ class Running:
 @pytest.fixture
 async def running(tmp_path: Path, clock: ManualClock) -> AsyncIterator[Running]:
     async with FakeBotAPI() as api:
-        settings = Settings(
-            db_path=tmp_path / "khabar.db",
-            admins=frozenset({ADMIN}),
-            token=TOKEN,
-            api_base_url=api.base_url,
-            api_file_url=api.base_file_url,
-            tick_seconds=0.1,
-            per_chat_interval=0.0,
-        )
-        app = build_application(settings, clock=clock)
-        await app.initialize()
-        if app.post_init:
-            await app.post_init(app)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        try:
-            yield Running(api, clock, app)
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            if app.post_stop:
-                await app.post_stop(app)
-            await app.shutdown()
-            if app.post_shutdown:
-                await app.post_shutdown(app)
+        settings = fast_settings(tmp_path / "khabar.db", api, token=TOKEN, tick_seconds=0.1)
+        async with LiveBot(settings, clock) as bot:
+            yield Running(api, clock, bot.app)
 
 
 async def test_menu_is_registered_in_hindi(running: Running) -> None:
