@@ -11,7 +11,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.commands import Khabar
 from bot.config import Settings
-from bot.replies import Incoming, Reply
+from bot.replies import Document, Incoming, Reply
 from storage.db import Database
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -55,12 +55,17 @@ class Chat:
         self.user_id = user_id
         self.first_name = first_name
 
-    async def send(self, text: str, **extra: object) -> list[Reply]:
-        msg = Incoming(self.user_id, self.user_id, text, self.first_name, **extra)  # type: ignore[arg-type]
+    async def send(
+        self, text: str, *, reply_to_text: str | None = None, document: Document | None = None
+    ) -> list[Reply]:
+        msg = Incoming(self.user_id, self.user_id, text, self.first_name, reply_to_text, document)
         return await self.khabar.handle(msg)
 
-    async def say(self, text: str, **extra: object) -> str:
-        return "\n".join(r.text for r in await self.send(text, **extra))
+    async def say(
+        self, text: str, *, reply_to_text: str | None = None, document: Document | None = None
+    ) -> str:
+        replies = await self.send(text, reply_to_text=reply_to_text, document=document)
+        return "\n".join(r.text for r in replies)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot import texts
 from bot.clock import ManualClock
+from bot.commands import Khabar
 from bot.replies import Document
 from storage import articles, stories, subscribers
 from storage.db import Database
@@ -159,7 +160,7 @@ async def test_time_and_zone(reader: Chat, db: Database) -> None:
     assert "Europe/London" in await reader.say("/tz")
 
 
-async def test_stories_and_story(admin: Chat, reader: Chat, khabar) -> None:  # type: ignore[no-untyped-def]
+async def test_stories_and_story(admin: Chat, reader: Chat, khabar: Khabar) -> None:
     assert await reader.say("/stories") == texts.STORIES_EMPTY
     await admin.say("/post " + fixture_text("metro.txt"))
     await admin.say("/post " + fixture_text("monsoon.txt"))

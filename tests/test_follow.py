@@ -3,40 +3,19 @@ hours, the timeline, and the admins' corrections."""
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 from bot import texts
 from bot.clock import ManualClock
 from bot.commands import Khabar
-from bot.console import ConsoleOutput, ConsoleTransport
-from bot.runner import Runner
 from digests.article import digest_article
 from digests.novelty import new_facts
 from storage import articles, stories
 from storage.db import Database
 from tests.conftest import READER, Chat, fixture_text
+from tests.support.terminal import TerminalOutbox
 
 OTHER = 43
-
-
-class Outbox:
-    """The real runner and sender, delivering to a terminal buffer per test."""
-
-    def __init__(self, khabar: Khabar) -> None:
-        self.buffer = io.StringIO()
-        settings = khabar.settings.with_(per_chat_interval=0.0)
-        self.runner = Runner(
-            khabar.db, settings, khabar.clock, ConsoleTransport(ConsoleOutput(self.buffer))
-        )
-
-    async def flush(self) -> str:
-        await self.runner.tick()
-        await self.runner.sender.run_once()
-        out = self.buffer.getvalue()
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        return out
 
 
 async def _thread(admin: Chat, reader: Chat) -> None:
@@ -99,7 +78,7 @@ async def test_update_reaches_followers_only_and_says_what_is_new(
     admin: Chat, reader: Chat, khabar: Khabar
 ) -> None:
     await _thread(admin, reader)
-    outbox = Outbox(khabar)
+    outbox = TerminalOutbox(khabar)
     await reader.say("/follow 1")
     posted = await admin.say("/post " + fixture_text("metro_opened.txt"))
     assert "पुरानी कहानी <b>#1</b>" in posted and "1 फॉलोअर" in posted
@@ -118,7 +97,7 @@ async def test_nothing_new_sends_nothing(admin: Chat, reader: Chat, khabar: Khab
     again = digest_article(fixture_text("metro_again.txt"))
     assert new_facts(again.facts, [f.text for f in first.facts]) == []  # the premise
     await _thread(admin, reader)
-    outbox = Outbox(khabar)
+    outbox = TerminalOutbox(khabar)
     await reader.say("/follow 1")
     assert "#1" in await admin.say("/post " + fixture_text("metro_again.txt"))
     assert await outbox.flush() == ""
@@ -128,7 +107,7 @@ async def test_quiet_hours_hold_updates_for_the_morning_digest(
     admin: Chat, reader: Chat, khabar: Khabar, clock: ManualClock
 ) -> None:
     await _thread(admin, reader)
-    outbox = Outbox(khabar)
+    outbox = TerminalOutbox(khabar)
     await reader.say("/follow 1")
     assert "22:00-07:00" in await reader.say("/quiet")
     clock.advance(timedelta(hours=13))  # 23:30 in Kolkata
@@ -144,7 +123,7 @@ async def test_quiet_off_and_bad_quiet(
     admin: Chat, reader: Chat, khabar: Khabar, clock: ManualClock
 ) -> None:
     await _thread(admin, reader)
-    outbox = Outbox(khabar)
+    outbox = TerminalOutbox(khabar)
     await reader.say("/follow 1")
     for bad in ("25:00-07:00", "22:00", "22:00-22:00", "abc"):
         assert await reader.say(f"/quiet {bad}") == texts.QUIET_USAGE, bad

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import ManualClock
-from bot.console import ConsoleOutput, ConsoleTransport
-from bot.runner import Runner
+from bot.commands import Khabar
 from bot.schedule import next_occurrence
 from storage import subscribers
 from storage.db import Database
 from tests.conftest import READER, Chat, fixture_text
+from tests.support.terminal import TerminalOutbox
 
 
 def test_next_occurrence_is_local_time_in_utc() -> None:
@@ -40,24 +39,6 @@ def test_next_occurrence_keeps_local_time_across_dst() -> None:
     assert gap.astimezone(ny).date().isoformat() == "2026-03-08"
 
 
-class Terminal:
-    """A runner wired to a real console transport whose output we can read."""
-
-    def __init__(self, db: Database, settings, clock: ManualClock) -> None:  # type: ignore[no-untyped-def]
-        self.buffer = io.StringIO()
-        self.runner = Runner(
-            db,
-            settings.with_(per_chat_interval=0.0),
-            clock,
-            ConsoleTransport(ConsoleOutput(self.buffer)),
-        )
-
-    async def tick(self) -> str:
-        await self.runner.tick()
-        await self.runner.sender.run_once()
-        return self.buffer.getvalue()
-
-
 async def _subscribe_with_news(admin: Chat, reader: Chat) -> None:
     await reader.say("/start")
     await admin.say("/post " + fixture_text("metro.txt"))
@@ -67,34 +48,34 @@ async def test_digest_arrives_when_the_clock_reaches_the_time(
     admin: Chat,
     reader: Chat,
     db: Database,
-    settings,
-    clock: ManualClock,  # type: ignore[no-untyped-def]
+    khabar: Khabar,
+    clock: ManualClock,
 ) -> None:
     await _subscribe_with_news(admin, reader)
     await reader.say("/time 10:31")  # one minute ahead of 10:30 local
-    terminal = Terminal(db, settings, clock)
-    assert await terminal.tick() == ""
+    terminal = TerminalOutbox(khabar)
+    assert await terminal.flush() == ""
     clock.advance(timedelta(seconds=59))
-    assert await terminal.tick() == ""
+    assert await terminal.flush() == ""
     clock.advance(timedelta(seconds=2))
-    out = await terminal.tick()
+    out = await terminal.flush()
     assert "डाइजेस्ट" in out and "मेट्रो" in out
     clock.advance(timedelta(minutes=5))
-    assert await terminal.tick() == out  # nothing sent twice
+    assert await terminal.flush() == ""  # nothing sent twice
 
 
 async def test_no_empty_digest_and_next_day_scheduled(
     admin: Chat,
     reader: Chat,
     db: Database,
-    settings,
-    clock: ManualClock,  # type: ignore[no-untyped-def]
+    khabar: Khabar,
+    clock: ManualClock,
 ) -> None:
     await reader.say("/start")
     await reader.say("/time 10:31")
-    terminal = Terminal(db, settings, clock)
+    terminal = TerminalOutbox(khabar)
     clock.advance(timedelta(minutes=2))
-    assert await terminal.tick() == ""
+    assert await terminal.flush() == ""
     sub = await subscribers.get(db, READER)
     assert sub is not None and sub.next_digest_at is not None
     assert sub.next_digest_at - clock.now() > timedelta(hours=23)
@@ -104,22 +85,20 @@ async def test_downtime_within_grace_catches_up_beyond_grace_skips(
     admin: Chat,
     reader: Chat,
     db: Database,
-    settings,
-    clock: ManualClock,  # type: ignore[no-untyped-def]
+    khabar: Khabar,
+    clock: ManualClock,
 ) -> None:
     await _subscribe_with_news(admin, reader)
     await reader.say("/time 10:31")
-    terminal = Terminal(db, settings, clock)
+    terminal = TerminalOutbox(khabar)
     clock.advance(timedelta(hours=2))  # the bot was down from 10:30 to 12:30
-    assert "मेट्रो" in await terminal.tick()
+    assert "मेट्रो" in await terminal.flush()
 
     other = Chat(admin.khabar, 43)
     await other.say("/start")
     await other.say("/time 12:31")
     clock.advance(timedelta(hours=4))  # down from 12:30 to 16:30: more than 3 hours late
-    before = terminal.buffer.getvalue()
-    await terminal.tick()
-    assert terminal.buffer.getvalue() == before
+    assert await terminal.flush() == ""
     sub = await subscribers.get(db, 43)
     assert sub is not None and sub.next_digest_at is not None
     assert sub.next_digest_at > clock.now()
@@ -129,20 +108,20 @@ async def test_never_two_morning_digests_within_twenty_hours(
     admin: Chat,
     reader: Chat,
     db: Database,
-    settings,
-    clock: ManualClock,  # type: ignore[no-untyped-def]
+    khabar: Khabar,
+    clock: ManualClock,
 ) -> None:
     await _subscribe_with_news(admin, reader)
     await reader.say("/time 10:31")
-    terminal = Terminal(db, settings, clock)
+    terminal = TerminalOutbox(khabar)
     clock.advance(timedelta(minutes=2))
-    first = await terminal.tick()
+    first = await terminal.flush()
     assert first.count("आपका ख़बर डाइजेस्ट") == 1
     clock.advance(timedelta(minutes=1))
     await admin.say("/post " + fixture_text("monsoon.txt"))
     await reader.say("/time 10:40")  # move the time later on the same day
     clock.advance(timedelta(minutes=10))
-    assert (await terminal.tick()).count("आपका ख़बर डाइजेस्ट") == 1
+    assert "आपका ख़बर डाइजेस्ट" not in await terminal.flush()
     clock.advance(timedelta(days=1))
-    out = await terminal.tick()
-    assert out.count("आपका ख़बर डाइजेस्ट") == 2 and "मौसम" in out.split("आपका ख़बर डाइजेस्ट")[2]
+    out = await terminal.flush()
+    assert out.count("आपका ख़बर डाइजेस्ट") == 1 and "मौसम" in out

@@ -1,0 +1,29 @@
+"""The real runner and outbox sender, delivering to a terminal buffer a test can read."""
+
+from __future__ import annotations
+
+import io
+
+from bot.commands import Khabar
+from bot.console import ConsoleOutput, ConsoleTransport
+from bot.runner import Runner
+
+
+class TerminalOutbox:
+    """What a reader would see in `khabar chat`, for every chat the outbox serves."""
+
+    def __init__(self, khabar: Khabar) -> None:
+        self.buffer = io.StringIO()
+        settings = khabar.settings.with_(per_chat_interval=0.0)
+        self.runner = Runner(
+            khabar.db, settings, khabar.clock, ConsoleTransport(ConsoleOutput(self.buffer))
+        )
+
+    async def flush(self) -> str:
+        """Run one tick and one sender pass; returns what was printed since the last call."""
+        await self.runner.tick()
+        await self.runner.sender.run_once()
+        out = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return out
