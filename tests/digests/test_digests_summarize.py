@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from digests.sentences import count_words, split_sentences
-from digests.summarize import summarize, trim_dateline
+from digests.rouge import rouge_scores, rouge_tokens
+from digests.sentences import count_words, split_paragraph_sentences, split_sentences
+from digests.summarize import Selection, summarize, summarize_paragraphs, trim_dateline
 
 LEAD = "राज्य सरकार ने सोमवार को शहर की दूसरी मेट्रो लाइन को मंजूरी दे दी।"
 SECOND = "यह लाइन पुराने बस अड्डे से हवाई अड्डे तक जाएगी और इस पर चौदह स्टेशन होंगे।"
@@ -110,3 +111,71 @@ def test_summary_is_whole_sentences_in_article_order_within_limit() -> None:
     assert all(s in sentences for s in chosen)
     assert [sentences.index(s) for s in chosen] == sorted(sentences.index(s) for s in chosen)
     assert count_words(summary) <= 60
+
+
+def _sentence(words: int, tag: str) -> str:
+    """A sentence of exactly `words` words, none shared with another tag's sentence."""
+    return " ".join(f"{tag}{n}" for n in range(words)) + "।"
+
+
+def test_summary_grows_while_it_gets_closer_to_the_target() -> None:
+    # 30 words + 9 = 39 is nearer 37 than 30 is: take it. 30 + 20 = 50 is not: stop.
+    lead = _sentence(30, "पहला")
+    short, long_ = _sentence(9, "छोटा"), _sentence(20, "लंबा")
+    target = Selection(target_words=37, feature_skip=2)
+
+    def chosen(body: str) -> list[str]:
+        return split_sentences(
+            summarize_paragraphs(split_paragraph_sentences(body), selection=target)
+        )
+
+    assert chosen(f"{lead} {short} {long_}") == [lead, short]
+    assert chosen(f"{lead} {long_} {short}") == [lead]
+
+
+def test_a_tie_with_the_target_keeps_the_shorter_summary() -> None:
+    # 20 words is 10 short of 30; 20 + 20 = 40 is 10 over: not closer, so one sentence.
+    first, second = _sentence(20, "पहला"), _sentence(20, "दूसरा")
+    paragraphs = split_paragraph_sentences(f"{first} {second}")
+    assert split_sentences(summarize_paragraphs(paragraphs, selection=Selection(30, 2))) == [first]
+    assert split_sentences(summarize_paragraphs(paragraphs, selection=Selection(31, 2))) == [
+        first,
+        second,
+    ]
+
+
+def test_the_word_limit_beats_the_target() -> None:
+    first, second = _sentence(12, "पहला"), _sentence(12, "दूसरा")
+    summary = summarize(f"{first} {second}", max_words=20)
+    assert split_sentences(summary) == [first]
+
+
+# The metric the selector is tuned on (digests.rouge), as the eval README defines it.
+
+
+def test_rouge_treats_canonically_equivalent_spellings_as_one_word() -> None:
+    # "पढ़ें" with the precomposed letter U+095C and with ड + nukta: the app stores NFC
+    # (the second), references often have the first.
+    precomposed, decomposed = "\u092a\u095d\u0947\u0902", "\u092a\u0922\u093c\u0947\u0902"
+    assert precomposed != decomposed
+    assert rouge_tokens(precomposed) == rouge_tokens(decomposed)
+    assert rouge_scores(f"यहां {precomposed}", f"यहां {decomposed}")["rouge2"] == 1.0
+
+
+def test_rouge_keeps_a_word_with_a_zero_width_joiner_whole() -> None:
+    assert rouge_tokens("मुख्\u200dयमंत्री ने कहा") == ["मुख्यमंत्री", "ने", "कहा"]
+
+
+def test_rouge_words_are_letter_mark_digit_runs() -> None:
+    # As in the README's figures: "-" and "." separate words, vowel signs stay attached.
+    assert rouge_tokens("लखनऊ-आगरा एक्सप्रेसवे पर 2.5 किमी, CERT-IN") == [
+        "लखनऊ",
+        "आगरा",
+        "एक्सप्रेसवे",
+        "पर",
+        "2",
+        "5",
+        "किमी",
+        "cert",
+        "in",
+    ]
