@@ -81,7 +81,7 @@ class ConsoleTransport:
         self.output = output
 
     async def send(self, chat_id: int, reply: Reply, *, plain: bool = False) -> None:
-        self.output.show([reply], heading="📬 (ख़बर से नया संदेश)")
+        self.output.show([reply], heading="\n📬 (ख़बर से नया संदेश)")
 
 
 async def load_demo(db: Database, clock: Clock) -> int:
