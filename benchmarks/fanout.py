@@ -7,7 +7,7 @@ For each size a fresh database is generated (subscribers, and one outbox row per
 holding a real rendered digest), a fresh FakeBotAPI runs as its own process
 (``python -m tests.support.botapi``), and the bot side runs in a fresh subprocess: the
 outbox sender exactly as `khabar run` wires it (Runner settings, TelegramTransport with its
-keep-alive client, PTB building every request and parsing every answer, SQLite progress
+AiohttpRequest, PTB building every request and parsing every answer, SQLite progress
 writes). That subprocess reports its wall time, CPU seconds (getrusage) and peak RSS
 (ru_maxrss), so the bot is measured apart from the server. With pacing off, wall-clock
 rate is bounded by whichever side saturates first on this machine; CPU per message is the

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 DEFAULT_TZ = "Asia/Kolkata"
 DEFAULT_DIGEST_TIME = "07:00"
 TELEGRAM_API = "https://api.telegram.org/bot"
+OUTBOX_HTTP = ("aiohttp", "httpx")
 
 
 class ConfigError(ValueError):
@@ -58,13 +59,13 @@ class Settings:
     per_chat_interval: float = 1.0
     # Outbox sender: parallel sends (also the most duplicates a SIGKILL can cause), the first
     # in-run retry delay after a 5xx or network error, Telegram's paid broadcasts (up to
-    # 1000 messages a second, charged in Stars: set KHABAR_SEND_RATE too), and the
-    # keep-alive HTTP client that lets the sender reach that rate (httpx is kept for
-    # proxies or when KHABAR_LEAN_HTTP=0).
+    # 1000 messages a second, charged in Stars: set KHABAR_SEND_RATE too), and the HTTP
+    # library it sends with: "aiohttp" reaches that rate on one core, "httpx" (PTB's
+    # default) about 600 a second, but it also honours ALL_PROXY, which aiohttp ignores.
     send_concurrency: int = 8
     retry_base: float = 1.0
     paid_broadcast: bool = False
-    lean_http: bool = True
+    outbox_http: str = "aiohttp"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -101,6 +102,9 @@ class Settings:
             raise ConfigError(
                 "KHABAR_SEND_CONCURRENCY must be 1-1000, KHABAR_RETRY_BASE_SECONDS >= 0"
             )
+        outbox_http = (env.get("KHABAR_OUTBOX_HTTP") or "aiohttp").strip().lower()
+        if outbox_http not in OUTBOX_HTTP:
+            raise ConfigError(f"KHABAR_OUTBOX_HTTP must be aiohttp or httpx: {outbox_http!r}")
         base = env.get("TELEGRAM_API_BASE_URL") or TELEGRAM_API
         return cls(
             db_path=Path(env.get("KHABAR_DB") or default_db_path(env)).expanduser(),
@@ -116,7 +120,7 @@ class Settings:
             send_concurrency=concurrency,
             retry_base=retry_base,
             paid_broadcast=_flag(env.get("KHABAR_PAID_BROADCAST"), False),
-            lean_http=_flag(env.get("KHABAR_LEAN_HTTP"), True),
+            outbox_http=outbox_http,
         )
 
     def with_(self, **changes: object) -> Settings:

@@ -37,7 +37,7 @@ import math
 import re
 import sqlite3
 import time
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -104,10 +104,6 @@ class SendReport:
     plain_fallbacks: int = 0  # messages resent as plain text
     deferred: int = 0  # deliveries put back in the database for a later run
     seconds: float = 0.0
-
-    def add(self, other: SendReport) -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
     @property
     def did_work(self) -> bool:

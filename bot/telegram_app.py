@@ -6,17 +6,10 @@ them; the outbox sender reaches Telegram through `TelegramTransport`.
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
-import os
-import ssl
-import time
 import warnings
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from telegram import (
@@ -28,8 +21,6 @@ from telegram import (
     Message,
     Update,
 )
-from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -39,7 +30,6 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
     TelegramError,
-    TimedOut,
 )
 from telegram.ext import (
     Application,
@@ -50,7 +40,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest, RequestData
+from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot import texts
@@ -69,6 +59,7 @@ from bot.delivery import (
 from bot.posting import MAX_FILE_BYTES
 from bot.replies import Button, Document, Incoming, Reply
 from bot.runner import Runner
+from bot.telegram_http import AiohttpRequest
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -115,190 +106,8 @@ def translate_error(exc: TelegramError) -> Exception:
     return Rejected(exc.message)
 
 
-_PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY")
-
-
-class KeepAliveRequest(BaseRequest):
-    """A small HTTP/1.1 keep-alive client for the outbox: JSON bodies, no uploads.
-
-    Why not PTB's default HTTPXRequest: httpx costs 1.7-2 ms of CPU per sendMessage here
-    (form-encoding the Hindi text, httpcore's per-request machinery, and a failed
-    `import sniffio` on every lock when sniffio is not installed), which caps a bot at
-    about 500 messages a second on one core, below Telegram's 1000/s paid broadcasts.
-    This client needs about a tenth of that. PTB still builds the requests and maps every
-    error (429, 403, migration...) through BaseRequest, so behaviour is unchanged; only
-    the bytes on the wire differ (a JSON body, which the Bot API accepts). It does not
-    read proxy settings: the transport keeps httpx when any *_PROXY variable is set.
-    """
-
-    USER_AGENT = "khabar (python-telegram-bot)"
-
-    def __init__(
-        self,
-        pool_size: int = 16,
-        *,
-        connect_timeout: float = 5.0,
-        read_timeout: float = 10.0,
-        write_timeout: float = 10.0,
-        pool_timeout: float = 10.0,
-        idle_seconds: float = 5.0,
-    ) -> None:
-        """`idle_seconds`: reuse a connection only this long after its last answer (httpx's
-        keep-alive expiry too), so a server that closed it meanwhile rarely costs a retry."""
-        self._slots = asyncio.Semaphore(pool_size)
-        self._connect_timeout = connect_timeout
-        self._read_timeout = read_timeout
-        self._write_timeout = write_timeout
-        self._pool_timeout = pool_timeout
-        self._idle_seconds = idle_seconds
-        self._idle: dict[tuple[str, int, bool], list[_Connection]] = {}
-        self._tls: ssl.SSLContext | None = None
-
-    @property
-    def read_timeout(self) -> float:
-        return self._read_timeout
-
-    async def initialize(self) -> None:
-        """Connections open on first use."""
-
-    async def shutdown(self) -> None:
-        for connections in self._idle.values():
-            for connection in connections:
-                connection.writer.close()
-        self._idle.clear()
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
-        if request_data is not None and request_data.contains_files:
-            raise NetworkError("KeepAliveRequest does not upload files")
-        parts = urlsplit(url)
-        tls = parts.scheme == "https"
-        key = (parts.hostname or "", parts.port or (443 if tls else 80), tls)
-        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        body = (
-            b""
-            if request_data is None
-            else json.dumps(
-                request_data.parameters, ensure_ascii=False, separators=(",", ":")
-            ).encode("utf-8")
-        )
-        head = (
-            f"{method} {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
-            f"User-Agent: {self.USER_AGENT}\r\nAccept: application/json\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
-        ).encode("latin-1")
-        if self._slots.locked():
-            try:
-                async with asyncio.timeout(_timeout(pool_timeout, self._pool_timeout)):
-                    await self._slots.acquire()
-            except TimeoutError as exc:
-                raise TimedOut("Pool timeout: the request was not sent") from exc
-        else:
-            await self._slots.acquire()  # free: no timer needed
-        try:
-            connection = self._reuse(key) or await self._connect(
-                key, _timeout(connect_timeout, self._connect_timeout)
-            )
-            try:
-                connection.writer.write(head + body)
-                async with asyncio.timeout(_timeout(write_timeout, self._write_timeout)):
-                    await connection.writer.drain()
-                async with asyncio.timeout(_timeout(read_timeout, self._read_timeout)):
-                    status, payload, keep = await _read_response(connection.reader)
-            except TimeoutError as exc:
-                connection.writer.close()
-                raise TimedOut from exc
-            except (OSError, EOFError, ValueError, asyncio.LimitOverrunError) as exc:
-                connection.writer.close()
-                raise NetworkError(f"connection error: {exc!r}") from exc
-            if keep:
-                connection.idle_since = time.monotonic()
-                self._idle.setdefault(key, []).append(connection)
-            else:
-                connection.writer.close()
-            return status, payload
-        finally:
-            self._slots.release()
-
-    def _reuse(self, key: tuple[str, int, bool]) -> _Connection | None:
-        idle = self._idle.get(key)
-        now = time.monotonic()
-        while idle:
-            connection = idle.pop()
-            if (
-                now - connection.idle_since < self._idle_seconds
-                and not connection.reader.at_eof()
-                and not connection.writer.is_closing()
-            ):
-                return connection
-            connection.writer.close()
-        return None
-
-    async def _connect(self, key: tuple[str, int, bool], timeout: float | None) -> _Connection:
-        host, port, tls = key
-        if tls and self._tls is None:
-            self._tls = ssl.create_default_context()
-        try:
-            reader, writer = await asyncio.wait_for(
-                asyncio.open_connection(host, port, ssl=self._tls if tls else None), timeout
-            )
-        except TimeoutError as exc:
-            raise TimedOut("Connect timed out") from exc
-        except OSError as exc:
-            raise NetworkError(f"connect failed: {exc!r}") from exc
-        return _Connection(reader, writer)
-
-
-@dataclass(slots=True)
-class _Connection:
-    reader: asyncio.StreamReader
-    writer: asyncio.StreamWriter
-    idle_since: float = 0.0
-
-
-def _timeout(value: ODVInput[float], default: float) -> float | None:
-    """PTB passes DEFAULT_NONE for "use your default" and None for "no timeout"."""
-    return default if isinstance(value, DefaultValue) else value
-
-
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
-    """Status, body and whether the connection may be reused (HTTP/1.1 framing)."""
-    status_line = await reader.readuntil(b"\r\n")
-    version, status = status_line.split(b" ", 2)[:2]
-    headers: dict[str, str] = {}
-    while (line := await reader.readuntil(b"\r\n")) != b"\r\n":
-        name, _, value = line.decode("latin-1").partition(":")
-        headers[name.strip().lower()] = value.strip()
-    keep = version == b"HTTP/1.1" and headers.get("connection", "").lower() != "close"
-    code = int(status)
-    if code in (204, 304) or code < 200:
-        return code, b"", keep
-    if "chunked" in headers.get("transfer-encoding", "").lower():
-        chunks = []
-        while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
-            chunks.append(await reader.readexactly(size))
-            await reader.readexactly(2)
-        while await reader.readuntil(b"\r\n") != b"\r\n":
-            pass  # trailers
-        payload = b"".join(chunks)
-    elif "content-length" in headers:
-        payload = await reader.readexactly(int(headers["content-length"]))
-    else:
-        payload = await reader.read()
-        keep = False
-    return code, payload, keep
-
-
 class TelegramTransport:
-    """Sends outbox messages: with its own keep-alive bot when it can, else the app's bot."""
+    """Sends outbox messages, through its own bot and connection pool or else the app's bot."""
 
     def __init__(
         self,
@@ -322,12 +131,16 @@ class TelegramTransport:
     def for_settings(
         cls, application: Application[Any, Any, Any, Any, Any, Any] | None, settings: Settings
     ) -> TelegramTransport:
-        if not settings.lean_http or any(
-            os.environ.get(v) or os.environ.get(v.lower()) for v in _PROXY_VARIABLES
-        ):
-            return cls(application, paid_broadcast=settings.paid_broadcast)
+        """The outbox's own bot, apart from the application's: its pool is sized to the
+        sender's concurrency, and its HTTP library is `settings.outbox_http` (aiohttp by
+        default: see bot.telegram_http for why, httpx for PTB's own HTTPXRequest)."""
         assert settings.token is not None
-        requests = (KeepAliveRequest(settings.send_concurrency + 2), KeepAliveRequest(1))
+        pool = settings.send_concurrency + 2  # so no send waits for a connection
+        requests: tuple[BaseRequest, BaseRequest]
+        if settings.outbox_http == "httpx":
+            requests = (HTTPXRequest(connection_pool_size=pool), HTTPXRequest(1))
+        else:
+            requests = (AiohttpRequest(pool), AiohttpRequest(1))
         bot = Bot(
             settings.token,
             base_url=settings.api_base_url,

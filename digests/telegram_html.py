@@ -28,6 +28,10 @@ _ATOM = regex.compile(
     r"|(?P<other>[<&])"
 )
 _TAG_NAME = regex.compile(r"^<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)")
+# Exactly the atoms above that count zero (a tag with a name) and those that decode.
+_NAMED_TAG = regex.compile(r"<(?=\s*/?\s*[a-zA-Z])[^<>]{0,2000}>")
+_ENTITY = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{0,30});")
+_SPLIT_ENTITY = regex.compile(r"&[#a-zA-Z0-9]*<")
 _GRAPHEME = regex.compile(r"\X")
 _SENTENCE_END = regex.compile(r"[।॥?!.…][\"'”’»)\]]*$")
 
@@ -72,8 +76,44 @@ def _atoms(html: str) -> list[_Atom]:
 
 
 def visible_length(html: str) -> int:
-    """Characters Telegram counts for this HTML: tags removed, entities decoded (UTF-16)."""
+    """Characters Telegram counts for this HTML: tags removed, entities decoded (UTF-16).
+
+    Packing a digest measures every card, so this runs for every subscriber at the morning
+    tick: a fast path strips the tags with one regex instead of building an atom for every
+    word, and the atom walk is kept for the rare text the fast path cannot count alike.
+    """
+    fast = _fast_visible_length(html)
+    return _slow_visible_length(html) if fast is None else fast
+
+
+def _slow_visible_length(html: str) -> int:
+    """The count by atoms, which `split_html` cuts along: the reference for the fast path."""
     return sum(atom.visible for atom in _atoms(html))
+
+
+def _fast_visible_length(html: str) -> int | None:
+    """The same count as the atom walk, or None where it could differ.
+
+    It could differ only where removing tags changes how the rest reads: a "<" left over (a
+    tag without a name, like "<>", counts as text, and an entity inside it must stay
+    undecoded), or an "&" whose entity is interrupted by a tag ("&am<b>p;" counts five
+    characters in the atom walk, not one "&").
+    """
+    if "<" in html:
+        text = _NAMED_TAG.sub("", html)
+        if "<" in text:
+            return None
+    else:
+        text = html
+    if "&" in text:
+        if "<" in html and _SPLIT_ENTITY.search(html):
+            return None
+        text = _ENTITY.sub(_decoded, text)
+    return utf16_len(text)
+
+
+def _decoded(match: regex.Match[str]) -> str:
+    return html_lib.unescape(match.group(0))
 
 
 def _break_quality(atoms: list[_Atom], index: int) -> int:

@@ -11,7 +11,7 @@ from typing import Any
 import aiosqlite
 
 from storage.db import Database
-from storage.timeutil import from_db, to_db
+from storage.timeutil import to_db
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 
@@ -69,37 +69,6 @@ async def mark_received(
         " ON CONFLICT DO NOTHING",
         [(chat_id, a, delivery_id, to_db(now)) for a in article_ids],
     )
-
-
-async def due(
-    db: Database, now: datetime, limit: int = 1000, chat_id: int | None = None
-) -> list[Delivery]:
-    """Pending deliveries whose time has come; `chat_id` narrows it to one chat."""
-    rows = await db.fetchall(
-        "SELECT d.id, d.chat_id, d.kind, d.dedupe_key, d.parts, d.parts_sent, d.attempts,"
-        " d.not_before FROM deliveries d JOIN subscribers s ON s.chat_id = d.chat_id"
-        " WHERE d.state = 'pending' AND d.not_before <= ? AND s.active = 1"
-        " AND (? IS NULL OR d.chat_id = ?)"
-        " ORDER BY d.not_before, d.id LIMIT ?",
-        [to_db(now), chat_id, chat_id, limit],
-    )
-    out = []
-    for r in rows:
-        nb = from_db(r["not_before"])
-        assert nb is not None
-        out.append(
-            Delivery(
-                r["id"],
-                r["chat_id"],
-                r["kind"],
-                r["dedupe_key"],
-                json.loads(r["parts"]),
-                r["parts_sent"],
-                r["attempts"],
-                nb,
-            )
-        )
-    return out
 
 
 async def due_page(

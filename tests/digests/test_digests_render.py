@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import random
 from html.parser import HTMLParser
 
 import pytest
 
 from digests.model import DigestItem, Fact
 from digests.render import escape, render_digest, render_item, split_html, visible_length
-from digests.telegram_html import utf16_len
+from digests.telegram_html import _fast_visible_length, _slow_visible_length, utf16_len
 
 VOID = {"br"}
 
@@ -139,3 +140,34 @@ def test_split_html_empty() -> None:
 
 def test_utf16_len() -> None:
     assert utf16_len("a🙂") == 3
+
+
+_TRICKY = [
+    '<b>ab</b> &amp; <a href="x?a=1&amp;b=&quot;2&quot;">c</a>',
+    "🗓 &#x1F600; &#128512; &#55357; &#0; &#x110000; &#12345678;",  # astral, invalid, too long
+    "AT&T &amp &notit; &NotAnEntity; &lt;b&gt; &nbsp;\u00a0",  # no ";", prefix, unknown
+    "&am<b>p; &amp<i>; &<b>x</b> R&D<b>",  # a tag inside an entity: atoms, not "&"
+    "<&amp;> <> < 3 > a<b 1 < 2 <1> <!-- c -->",  # "<" that opens no named tag
+    "< /b>x</ b><br/><a\nhref='y'>z</a>",
+    "<" + "x" * 2001 + ">",  # longer than a tag may be
+    "<b" + " " * 1999 + ">y</b>",
+]
+
+
+@pytest.mark.parametrize("html", _TRICKY)
+def test_fast_visible_length_agrees_with_the_atom_walk(html: str) -> None:
+    fast = _fast_visible_length(html)
+    assert fast is None or fast == _slow_visible_length(html)
+    assert visible_length(html) == _slow_visible_length(html)
+
+
+def test_fast_visible_length_agrees_on_random_markup_and_takes_rendered_cards() -> None:
+    pieces = ["<b>", "</b>", "<", ">", "&", "amp", ";", "#", "x", "1F600", "#39", "lt", "a"]
+    pieces += ["क्ष", "🙂", " ", "\n", "<i x='&amp;'>", "</i>", "&quot;", "<>", "< b>", "/"]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        fast = _fast_visible_length(html)
+        assert fast is None or fast == _slow_visible_length(html), html
+    card = render_item(_item(12), index=1)
+    assert _fast_visible_length(card) == _slow_visible_length(card)  # no fallback for cards
