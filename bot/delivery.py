@@ -388,9 +388,11 @@ class Sender:
     async def _gone(self, chat_id: int, error: str, report: SendReport) -> None:
         """Stop sending to a chat: inactive, and its pending deliveries (this one and any
         other) given up rather than left to arrive stale after a later /start."""
-        if await subscribers.deactivate(self.db, chat_id, self.clock.now()):
-            report.newly_inactive += 1
-        report.failed += await deliveries.fail_pending_for(self.db, chat_id, error)
+        was_active, given_up = await subscribers.deactivate(
+            self.db, chat_id, self.clock.now(), error
+        )
+        report.newly_inactive += was_active
+        report.failed += given_up
         log.info("chat %s: %s; marked inactive", chat_id, error)
 
     async def _later(self, job: _Job, error: str, wait: timedelta, report: SendReport) -> None:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import parse_hhmm
-from bot.digest import build_digest
+from bot.digest import Digest, build_digest
 from storage import deliveries, subscribers
 from storage.db import Database
 
@@ -48,6 +48,7 @@ class TickReport:
     nothing_new: int = 0
     skipped_late: int = 0
     skipped_gap: int = 0
+    changed: int = 0  # the reader changed time, zone or subscription meanwhile
 
 
 async def enqueue_due_digests(
@@ -81,7 +82,7 @@ async def enqueue_due_digests(
             except Exception:
                 # One bad row must not stall everyone behind it: log, retry in an hour.
                 log.exception("digest for chat %s could not be prepared", sub.chat_id)
-                await _advance(db, sub.chat_id, now + timedelta(hours=1), None)
+                await _advance(db, sub.chat_id, now + timedelta(hours=1))
 
 
 async def _enqueue_one(
@@ -95,7 +96,7 @@ async def _enqueue_one(
     following = next_occurrence(sub.digest_time, sub.tz, now)
     if now - sub.next_digest_at > grace:
         report.skipped_late += 1
-        await _advance(db, sub.chat_id, following, None)
+        await _advance(db, sub.chat_id, following, sub.next_digest_at)
         return
     if sub.last_digest_at is not None and now - sub.last_digest_at < MIN_GAP:
         # Too soon after the last digest. A second one for the same local day is skipped
@@ -108,7 +109,7 @@ async def _enqueue_one(
             sub.last_digest_at.astimezone(zone).date() == sub.next_digest_at.astimezone(zone).date()
         )
         later = following if same_day else min(following, sub.last_digest_at + MIN_GAP)
-        await _advance(db, sub.chat_id, later, None)
+        await _advance(db, sub.chat_id, later, sub.next_digest_at)
         return
     digest = await build_digest(db, sub.chat_id, now=now, tz=sub.tz, fallback_recent=False)
     if digest is not None and not digest.replies:
@@ -118,9 +119,25 @@ async def _enqueue_one(
         digest = None
     if digest is None:
         report.nothing_new += 1
-        await _advance(db, sub.chat_id, following, None)
+        await _advance(db, sub.chat_id, following, sub.next_digest_at)
         return
     local_day = sub.next_digest_at.astimezone(ZoneInfo(sub.tz)).date().isoformat()
+    try:
+        await _write_digest(db, sub, digest, local_day, following, now, report)
+    except _Changed:
+        report.changed += 1
+
+
+async def _write_digest(
+    db: Database,
+    sub: subscribers.Subscriber,
+    digest: Digest,
+    local_day: str,
+    following: datetime,
+    now: datetime,
+    report: TickReport,
+) -> None:
+    """Enqueue, mark received and move the due time on in one transaction, or not at all."""
     async with db.transaction() as tx:
         delivery_id = await deliveries.enqueue(
             tx,
@@ -131,16 +148,28 @@ async def _enqueue_one(
             now=now,
         )
         if delivery_id is not None:
-            report.enqueued += 1
             await deliveries.mark_received(tx, sub.chat_id, digest.article_ids, delivery_id, now)
-        await subscribers.advance(
+        moved = await subscribers.advance(
             tx,
             sub.chat_id,
             next_digest_at=following,
             last_digest_at=now if delivery_id else None,
+            expected=sub.next_digest_at,
         )
+        if not moved:
+            raise _Changed  # rolls the enqueue back: the reader's change wins
+    if delivery_id is not None:
+        report.enqueued += 1
 
 
-async def _advance(db: Database, chat_id: int, following: datetime, last: datetime | None) -> None:
+class _Changed(Exception):
+    """The subscriber's row changed while the tick worked on a stale copy of it."""
+
+
+async def _advance(
+    db: Database, chat_id: int, following: datetime, expected: datetime | None = None
+) -> None:
     async with db.transaction() as tx:
-        await subscribers.advance(tx, chat_id, next_digest_at=following, last_digest_at=last)
+        await subscribers.advance(
+            tx, chat_id, next_digest_at=following, last_digest_at=None, expected=expected
+        )

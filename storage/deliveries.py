@@ -160,16 +160,6 @@ async def fail(db: Database, delivery_id: int, error: str) -> None:
     )
 
 
-async def fail_pending_for(db: Database, chat_id: int, error: str) -> int:
-    """Give up every pending delivery of a chat that is gone, so none of them surfaces
-    days later if the reader comes back with /start; returns how many."""
-    return await db.execute(
-        "UPDATE deliveries SET state = 'failed', last_error = ? WHERE chat_id = ?"
-        " AND state = 'pending'",
-        [error[:500], chat_id],
-    )
-
-
 async def sent_since(db: Database, since: datetime, kind: str | None = None) -> int:
     sql = "SELECT count(*) FROM deliveries WHERE state = 'sent' AND sent_at >= ?"
     params: list[Any] = [to_db(since)]

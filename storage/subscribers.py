@@ -76,14 +76,31 @@ async def activate(db: Database, chat_id: int, next_digest_at: datetime, now: da
     )
 
 
-async def deactivate(db: Database, chat_id: int, now: datetime) -> bool:
-    """Stop sending to a chat; its settings and history stay for a later /start."""
-    changed = await db.execute(
-        "UPDATE subscribers SET active = 0, next_digest_at = NULL, updated_at = ?"
-        " WHERE chat_id = ? AND active = 1",
-        [to_db(now), chat_id],
-    )
-    return changed > 0
+async def deactivate(db: Database, chat_id: int, now: datetime, reason: str) -> tuple[bool, int]:
+    """Stop sending to a chat; its settings and follows stay for a later /start.
+
+    Its pending deliveries are given up (none surfaces stale after a comeback), and their
+    articles no longer count as received, so the stories can still reach the reader.
+    Returns (whether it was active, how many deliveries were given up).
+    """
+    async with db.transaction() as tx:
+        cur = await tx.execute(
+            "UPDATE subscribers SET active = 0, next_digest_at = NULL, updated_at = ?"
+            " WHERE chat_id = ? AND active = 1",
+            (to_db(now), chat_id),
+        )
+        was_active = cur.rowcount > 0
+        await tx.execute(
+            "DELETE FROM received WHERE chat_id = ? AND delivery_id IN"
+            " (SELECT id FROM deliveries WHERE chat_id = ? AND state = 'pending')",
+            (chat_id, chat_id),
+        )
+        cur = await tx.execute(
+            "UPDATE deliveries SET state = 'failed', last_error = ?"
+            " WHERE chat_id = ? AND state = 'pending'",
+            (reason[:500], chat_id),
+        )
+        return was_active, cur.rowcount
 
 
 async def set_schedule(
@@ -126,13 +143,27 @@ async def advance(
     *,
     next_digest_at: datetime,
     last_digest_at: datetime | None,
-) -> None:
-    """Move the next due time on; last_digest_at only changes when a digest was enqueued."""
-    await tx.execute(
+    expected: datetime | None = None,
+) -> bool:
+    """Move the next due time on; last_digest_at only changes when a digest was enqueued.
+
+    With `expected`, only if the row still has that due time and is active: a reader's
+    /time, /tz or /stop that landed while the tick worked wins over the tick's stale copy.
+    Returns whether the row was changed.
+    """
+    cur = await tx.execute(
         "UPDATE subscribers SET next_digest_at = ?,"
-        " last_digest_at = coalesce(?, last_digest_at) WHERE chat_id = ?",
-        (to_db(next_digest_at), None if last_digest_at is None else to_db(last_digest_at), chat_id),
+        " last_digest_at = coalesce(?, last_digest_at) WHERE chat_id = ? AND active = 1"
+        " AND (? IS NULL OR next_digest_at = ?)",
+        (
+            to_db(next_digest_at),
+            None if last_digest_at is None else to_db(last_digest_at),
+            chat_id,
+            None if expected is None else to_db(expected),
+            None if expected is None else to_db(expected),
+        ),
     )
+    return cur.rowcount > 0
 
 
 async def migrate_chat(db: Database, old_chat_id: int, new_chat_id: int) -> None:

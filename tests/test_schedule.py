@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import ManualClock
 from bot.commands import Khabar
-from bot.schedule import next_occurrence
-from storage import subscribers
+from bot.schedule import enqueue_due_digests, next_occurrence
+from storage import articles, deliveries, subscribers
 from storage.db import Database
 from tests.conftest import READER, Chat, fixture_text
 from tests.support.terminal import TerminalOutbox
@@ -125,3 +126,44 @@ async def test_never_two_morning_digests_within_twenty_hours(
     clock.advance(timedelta(days=1))
     out = await terminal.flush()
     assert out.count("आपका ख़बर डाइजेस्ट") == 1 and "मौसम" in out
+
+
+async def test_a_change_made_during_the_tick_wins_over_the_tick(
+    admin: Chat, khabar: Khabar, db: Database, clock: ManualClock
+) -> None:
+    await admin.say("/post " + fixture_text("metro.txt"))
+    readers = [Chat(khabar, 1000 + n) for n in range(150)]
+    for reader in readers:
+        await reader.say("/start")
+        await reader.say("/time 10:31")
+    clock.advance(timedelta(minutes=2))
+    moved, stopped = readers[-1], readers[-2]
+    tick = asyncio.create_task(enqueue_due_digests(db, clock.now(), grace=timedelta(hours=3)))
+    await asyncio.sleep(0)  # the tick has read who is due
+    assert "11:45" in await moved.say("/time 11:45")  # both land while the tick works
+    await stopped.say("/stop")
+    report = await tick
+    assert report.due == 150 and report.changed == 2 and report.enqueued == 148
+    sub = await subscribers.get(db, moved.user_id)
+    assert sub is not None and sub.next_digest_at is not None
+    assert sub.next_digest_at.astimezone(ZoneInfo("Asia/Kolkata")).strftime("%H:%M") == "11:45"
+    sub = await subscribers.get(db, stopped.user_id)
+    assert sub is not None and not sub.active and sub.next_digest_at is None
+    assert await deliveries.pending_count(db) == 148
+
+
+async def test_stop_gives_up_queued_messages_and_start_brings_the_stories_back(
+    admin: Chat, reader: Chat, khabar: Khabar, db: Database, clock: ManualClock
+) -> None:
+    await _subscribe_with_news(admin, reader)
+    await reader.say("/time 10:31")
+    clock.advance(timedelta(minutes=2))
+    outbox = TerminalOutbox(khabar)
+    await outbox.runner.tick()  # the digest is in the outbox, not yet sent
+    assert await deliveries.pending_count(db) == 1
+    await reader.say("/stop")
+    assert await deliveries.pending_count(db) == 0
+    clock.advance(timedelta(days=30))
+    await reader.say("/start")
+    assert await outbox.flush() == ""  # no month-old digest
+    assert not await articles.was_received(db, READER, 1)  # the story was not lost to them

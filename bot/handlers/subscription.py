@@ -51,7 +51,7 @@ async def stop(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
     sub = await subscribers.get(ctx.db, msg.chat_id)
     if sub is None or not sub.active:
         return [Reply(texts.NOT_SUBSCRIBED)]
-    await subscribers.deactivate(ctx.db, msg.chat_id, ctx.clock.now())
+    await subscribers.deactivate(ctx.db, msg.chat_id, ctx.clock.now(), "stopped by the reader")
     return [Reply(texts.STOPPED)]
 
 
