@@ -3,34 +3,27 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.clock import SystemClock
-from bot.config import ConfigError, Settings
-from bot.fetch import FetchError, fetch_page, is_url
-from bot.posting import (
-    HTML_SUFFIXES,
-    TEXT_SUFFIXES,
-    Source,
-    UndecodableFile,
-    UnsupportedFile,
-    post_article,
-    source_from_file,
-    source_from_html,
-)
-from bot.replies import Document
-from digests.article import ArticleError, EmptyArticle, NotHindi, digest_article
-from storage.db import Database
+# Only what every command needs is imported here. `khabar summarize --jsonl` is run on whole
+# files of articles and its start-up counts (issue 3): the bot's settings, HTTP client,
+# storage and Telegram layers (httpx, sqlite, asyncio: about a quarter of a second) are
+# imported inside the commands that use them.
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.posting import Source
 
 log = logging.getLogger("khabar")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from bot.config import Settings
+
     settings = Settings.from_env()
     if getattr(args, "db", None):
         settings = settings.with_(db_path=Path(args.db).expanduser())
@@ -63,12 +56,17 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    import asyncio
+
     from bot.console import run_console
 
     return asyncio.run(run_console(_settings(args), user_id=args.user, demo=args.demo))
 
 
 def _read_input(target: str) -> Source:
+    from bot.posting import source_from_file
+    from bot.replies import Document
+
     if target == "-":
         data = sys.stdin.buffer.read()
         return source_from_file(Document("stdin.txt", data))
@@ -82,6 +80,9 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     if args.file is None:
         print("एक फ़ाइल (या -) दें, या --jsonl IN।", file=sys.stderr)
         return 2
+    from bot.posting import UndecodableFile, UnsupportedFile
+    from digests.article import ArticleError, EmptyArticle, NotHindi, digest_article
+
     try:
         source = _read_input(args.file)
         article = digest_article(source.text, source.title)
@@ -176,6 +177,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _expand(targets: Sequence[str]) -> Iterator[str]:
+    from bot.fetch import is_url
+    from bot.posting import HTML_SUFFIXES, TEXT_SUFFIXES
+
     for target in targets:
         path = Path(target)
         if not is_url(target) and path.is_dir():
@@ -187,6 +191,19 @@ def _expand(targets: Sequence[str]) -> Iterator[str]:
 
 
 async def _ingest(settings: Settings, targets: Sequence[str]) -> int:
+    from bot.clock import SystemClock
+    from bot.fetch import FetchError, fetch_page, is_url
+    from bot.posting import (
+        UndecodableFile,
+        UnsupportedFile,
+        post_article,
+        source_from_file,
+        source_from_html,
+    )
+    from bot.replies import Document
+    from digests.article import ArticleError
+    from storage.db import Database
+
     clock = SystemClock()
     failures = 0
     async with Database(settings.db_path) as db:
@@ -209,6 +226,8 @@ async def _ingest(settings: Settings, targets: Sequence[str]) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    import asyncio
+
     return asyncio.run(_ingest(_settings(args), args.targets))
 
 
@@ -257,11 +276,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     _logging(args.verbose, args.log_level)
     try:
         return int(args.func(args))
-    except ConfigError as exc:
-        print(f"सेटिंग में गड़बड़: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         return 130
+    except ValueError as exc:
+        # ConfigError (a ValueError) comes only from commands that have imported bot.config.
+        config = sys.modules.get("bot.config")
+        if config is None or not isinstance(exc, config.ConfigError):
+            raise
+        print(f"सेटिंग में गड़बड़: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

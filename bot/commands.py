@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot import texts
 from bot.clock import Clock
@@ -14,7 +15,7 @@ from bot.config import Settings
 from bot.fetch import fetch_page
 from bot.handlers import editing, following, reading, subscription
 from bot.handlers.context import Context, Fetcher, Handler
-from bot.replies import Button, CallbackResult, Incoming, Reply
+from bot.replies import Button, CallbackResult, Incoming, Reply, fit_parts
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ class Khabar:
     async def handle(self, msg: Incoming) -> list[Reply]:
         """Answer one message; never raises, so no input can crash a front end."""
         try:
-            return await self._dispatch(msg)
+            return fit_parts(await self._dispatch(msg))
         except Exception:
             log.exception("command failed for chat %s", msg.chat_id)
             return [Reply(texts.INTERNAL_ERROR)]
@@ -111,7 +112,8 @@ class Khabar:
         """A button press; `data` is what our own Button carried, `buttons` the pressed
         message's keyboard, returned with the pressed toggle flipped in place."""
         try:
-            return await self._press(user_id, chat_id, data, buttons)
+            result = await self._press(user_id, chat_id, data, buttons)
+            return replace(result, replies=tuple(fit_parts(list(result.replies))))
         except Exception:
             log.exception("callback %r failed for chat %s", data, chat_id)
             return CallbackResult(replies=(Reply(texts.INTERNAL_ERROR),))

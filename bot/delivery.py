@@ -42,14 +42,11 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.clock import Clock
-from bot.replies import Button, Reply
-from digests.telegram_html import TELEGRAM_LIMIT, split_html, utf16_len
+from bot.replies import Reply, fit_parts
 from storage import deliveries, subscribers
 from storage.db import Database
 
 log = logging.getLogger(__name__)
-
-MAX_CALLBACK_BYTES = 64
 
 
 class DeliveryError(Exception):
@@ -115,45 +112,6 @@ _TAG = re.compile(r"<[^>]*>")
 
 def plain_text(html_text: str) -> str:
     return html.unescape(_TAG.sub("", html_text))
-
-
-def fit_parts(parts: list[Reply]) -> list[Reply]:
-    """Make every part sendable: at most 4096 characters after entities, callback data at
-    most 64 bytes.
-
-    Renderers already split digests at story boundaries; this is the last guard for any
-    producer of outbox rows, so a too-long part is split (tags balanced, buttons on its
-    last piece) instead of being refused by Telegram and lost. Deterministic, so the
-    parts_sent index of a delivery means the same after a restart.
-    """
-    out: list[Reply] = []
-    for reply in parts:
-        buttons = _fitting_buttons(reply.buttons)
-        if utf16_len(reply.text) <= TELEGRAM_LIMIT:  # tags and entities only shrink it
-            out.append(reply if buttons is reply.buttons else Reply(reply.text, buttons))
-            continue
-        pieces = split_html(reply.text, TELEGRAM_LIMIT) or [reply.text]
-        out.extend(Reply(text) for text in pieces[:-1])
-        out.append(Reply(pieces[-1], buttons))
-    return out
-
-
-def _fitting_buttons(
-    rows: tuple[tuple[Button, ...], ...],
-) -> tuple[tuple[Button, ...], ...]:
-    def fits(button: Button) -> bool:
-        if button.data is None:
-            return True
-        size = len(button.data.encode("utf-8"))
-        if 1 <= size <= MAX_CALLBACK_BYTES:
-            return True
-        log.error("dropping button %r: callback data is %d bytes", button.text, size)
-        return False
-
-    if all(fits(b) for row in rows for b in row):
-        return rows
-    kept = tuple(tuple(b for b in row if fits(b)) for row in rows)
-    return tuple(row for row in kept if row)
 
 
 class Stopped(Exception):

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
+
+from digests.telegram_html import TELEGRAM_LIMIT, split_html, utf16_len
+
+log = logging.getLogger(__name__)
+
+MAX_CALLBACK_BYTES = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +76,42 @@ class CallbackResult:
     toast: str | None = None
     buttons: tuple[tuple[Button, ...], ...] | None = None
     replies: tuple[Reply, ...] = ()
+
+
+def fit_parts(parts: list[Reply]) -> list[Reply]:
+    """Make every part sendable: at most 4096 characters after entities, callback data at
+    most 64 bytes.
+
+    Renderers already split digests at story boundaries; this is the last guard for every
+    reply and outbox row, so a too-long message is split (tags balanced, buttons on its
+    last piece) instead of being refused by Telegram and lost. Deterministic, so the
+    parts_sent index of a delivery means the same after a restart.
+    """
+    out: list[Reply] = []
+    for reply in parts:
+        buttons = _fitting_buttons(reply.buttons)
+        if utf16_len(reply.text) <= TELEGRAM_LIMIT:  # tags and entities only shrink it
+            out.append(reply if buttons is reply.buttons else Reply(reply.text, buttons))
+            continue
+        pieces = split_html(reply.text, TELEGRAM_LIMIT) or [reply.text]
+        out.extend(Reply(text) for text in pieces[:-1])
+        out.append(Reply(pieces[-1], buttons))
+    return out
+
+
+def _fitting_buttons(
+    rows: tuple[tuple[Button, ...], ...],
+) -> tuple[tuple[Button, ...], ...]:
+    def fits(button: Button) -> bool:
+        if button.data is None:
+            return True
+        size = len(button.data.encode("utf-8"))
+        if 1 <= size <= MAX_CALLBACK_BYTES:
+            return True
+        log.error("dropping button %r: callback data is %d bytes", button.text, size)
+        return False
+
+    if all(fits(b) for row in rows for b in row):
+        return rows
+    kept = tuple(tuple(b for b in row if fits(b)) for row in rows)
+    return tuple(row for row in kept if row)

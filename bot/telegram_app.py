@@ -287,9 +287,16 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     result = await _khabar(context).handle_callback(
         query.from_user.id, update.effective_chat.id, query.data, buttons_of(message)
     )
-    await query.answer(result.toast)
+    try:
+        await query.answer(result.toast)
+    except BadRequest as exc:  # "query is too old": the press still took effect
+        log.info("could not answer a button press: %s", exc.message)
     if result.buttons is not None and isinstance(message, Message):
-        await message.edit_reply_markup(keyboard(Reply("", result.buttons)))
+        try:
+            await message.edit_reply_markup(keyboard(Reply("", result.buttons)))
+        except BadRequest as exc:  # a double tap: the keyboard already shows the new state
+            if "not modified" not in exc.message.lower():
+                raise
     if result.replies and isinstance(message, Message):
         await send_replies(message, list(result.replies))
 

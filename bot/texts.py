@@ -163,6 +163,7 @@ QUIET_USAGE = (
     "या बंद करने के लिए <code>/quiet off</code>।"
 )
 
+TIMELINE_EARLIER = "… इससे पहले {count} लेख"
 TIMELINE_LINE = "{n}. <i>{date}</i> · लेख {article}: {summary}"
 
 MOVE_USAGE = "ऐसे लिखें: <code>/move 12 3</code> (लेख 12 को कहानी #3 में डालें)।"

@@ -182,3 +182,28 @@ async def test_digest_shows_a_continued_story_once_with_what_is_new(
     assert "🆕 नया" in text and "52 हज़ार" in text and "40 हज़ार" not in text
     assert "शहर की नई मेट्रो लाइन" in text  # under the story's own title
     assert "3 रिपोर्ट" in text and "मौसम" in text
+
+
+async def test_long_answers_are_split_to_fit_telegram(
+    admin: Chat, reader: Chat, khabar: Khabar, db: Database, clock: ManualClock
+) -> None:
+    from digests.telegram_html import visible_length
+
+    await _thread(admin, reader)
+    base = fixture_text("metro_opened.txt")
+    for n in range(40):  # forty follow-ups, each a little different, all on story 1
+        clock.advance(timedelta(minutes=5))
+        await admin.say(f"/post {base}\nअपडेट संख्या {n}: स्टेशन {n} पर {n + 3} नई मशीनें लगीं।")
+    assert (await stories.get(db, 1)).article_count == 41  # type: ignore[union-attr]
+    story = await reader.send("/story 1")
+    assert "… इससे पहले 26 लेख" in story[0].text
+    for n in range(60):  # sixty separate stories, made so with the admins' /split
+        posted = await admin.say(f"/post {fixture_text('monsoon.txt')}\nविशेष {n}: {'बारिश ' * n}")
+        if "पुरानी कहानी" in posted:
+            article = posted.split("लेख ", 1)[1].split(" ", 1)[0]
+            await admin.say(f"/split {article}")
+    for story in await stories.recent(db, limit=100):
+        await reader.say(f"/follow {story.id}")
+    replies = await reader.send("/following")
+    assert len(replies) >= 2 and all(visible_length(r.text) <= 4096 for r in replies)
+    assert replies[-1].buttons  # the keyboard goes with the last part

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 import signal
 import sys
@@ -175,3 +176,21 @@ async def test_follow_button_toggles_and_update_reaches_the_follower(running: Ru
     assert "कहानी #1 में नया" in (update.plain_text or "") and "52 हज़ार" in (update.plain_text or "")
     await asyncio.sleep(0.3)
     assert len(running.api.messages_to(43)) == 1  # the non-follower: only its welcome
+
+
+async def test_a_double_tap_on_follow_is_not_an_error(running: Running) -> None:
+    await running.ask(READER, "/start")
+    await running.ask(ADMIN, "/post " + fixture_text("metro.txt"))
+    await running.ask(READER, "/stories")
+    listing = running.api.messages_to(READER)[-1]
+    shown = copy.deepcopy(listing.reply_markup)
+    running.api.push_callback(READER, "f:1", listing.message_id)
+    await running.api.wait_for_request("editMessageReplyMarkup")
+    before = len(running.api.messages_to(READER))
+    # The second tap arrives with the keyboard as the reader saw it before the first.
+    listing.message["reply_markup"] = shown
+    running.api.push_callback(READER, "f:1", listing.message_id)
+    await running.api.wait_for_request("answerCallbackQuery", count=2)
+    await asyncio.sleep(0.2)
+    assert running.api.faults["not_modified"] == 1  # Telegram refused the same keyboard
+    assert len(running.api.messages_to(READER)) == before  # and the reader saw no error

@@ -16,6 +16,8 @@ from digests.sentences import split_sentences
 from storage import articles, deliveries, follows, stories, subscribers
 
 RECENT_STORIES = 10
+# A long thread shows its newest articles; the count says how many came before.
+TIMELINE_ARTICLES = 15
 
 
 def _first_sentence(text: str) -> str:
@@ -82,14 +84,17 @@ async def story(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
     )
     if not thread:
         return [Reply(head)]
-    timeline = [
+    shown = thread[-TIMELINE_ARTICLES:]
+    skipped = len(thread) - len(shown)
+    timeline = [texts.TIMELINE_EARLIER.format(count=skipped)] if skipped else []
+    timeline += [
         texts.TIMELINE_LINE.format(
             n=n,
             date=format_date(a.posted_at.astimezone(zone)),
             article=a.id,
             summary=escape(_first_sentence(a.summary)),
         )
-        for n, a in enumerate(thread, 1)
+        for n, a in enumerate(shown, skipped + 1)
     ]
     newest = thread[-1]
     card = render_item(
