@@ -67,8 +67,8 @@ class Khabar:
         fetch: Fetcher = fetch_page,
         on_outbox: Callable[[], None] | None = None,
     ) -> None:
-        """`on_outbox` is called after updates were written to the outbox, so the front
-        end's sender can send them now rather than at its next tick."""
+        """`on_outbox` is called when a post left follow-up updates to send, so the front
+        end's runner sends them now rather than at its next tick."""
         self.ctx = Context(db, settings, clock, fetch, on_outbox)
 
     @property

@@ -110,6 +110,7 @@ async def post_article(
                 source_url=source.url,
                 posted_by=posted_by,
                 posted_at=now,
+                updates_pending=decision.story_id is not None,
             )
             await index_article(tx, story_id, article, now)
     except sqlite3.IntegrityError:

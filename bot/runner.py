@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import Sender, SendReport, Transport
 from bot.schedule import TickReport, enqueue_due_digests
+from bot.updates import send_pending_updates
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -113,8 +114,13 @@ class Runner:
         await self.stop()
         self._stopping = False
         self.sender.resume()
+        await self.run_once()
+
+    async def run_once(self) -> SendReport:
+        """One pass of everything in the foreground: due digests, owed updates, sending."""
         await self.tick()
-        await self.sender.run_once()
+        await send_pending_updates(self.db, self.clock.now())
+        return await self.sender.run_once()
 
     async def _send_loop(self) -> None:
         while not self._stopping:
@@ -124,6 +130,9 @@ class Runner:
             if self._stopping:
                 break
             try:
+                updates = await send_pending_updates(self.db, self.clock.now())
+                if updates.enqueued:
+                    log.info("updates: %s", updates)
                 report = await self.sender.run_once()
             except Exception:
                 log.exception("outbox sender failed; retrying on the next tick")

@@ -149,6 +149,8 @@ FOLLOWING_HEADER = "🔔 <b>आप ये कहानियाँ फॉलो 
 FOLLOWING_EMPTY = "आप अभी कोई कहानी फॉलो नहीं कर रहे। किसी कहानी के नीचे 🔔 बटन दबाएँ या /follow नंबर भेजें।"
 TOAST_FOLLOWED = "🔔 कहानी #{story} फॉलो की"
 TOAST_UNFOLLOWED = "🔕 कहानी #{story} का फॉलो बंद"
+FOLLOW_INACTIVE = "आपकी सदस्यता अभी रुकी हुई है, इसलिए अपडेट नहीं आ सकते। पहले /start भेजें, फिर फॉलो करें।"
+TOAST_INACTIVE = "पहले /start भेजें: सदस्यता रुकी हुई है"
 TOAST_GONE = "यह कहानी अब नहीं है"
 
 UPDATE_HEADER = "🔔 <b>कहानी #{story} में नया</b>: {title}"

@@ -80,6 +80,25 @@ class UpdateReport:
     already_had: int = 0
 
 
+async def send_pending_updates(db: Database, now: datetime) -> UpdateReport:
+    """Fan out every article that still owes its followers an update.
+
+    Runs in the background runner, not in the admin's /post: a story with 100k followers
+    must not hold up the bot's answers. Safe to repeat after a crash: an update already in
+    the outbox (or an article already given) is skipped.
+    """
+    total = UpdateReport()
+    while pending := await articles.updates_pending(db):
+        for article_id in pending:
+            report = await fan_out(db, article_id, now)
+            await articles.updates_done(db, article_id)
+            total.enqueued += report.enqueued
+            total.nothing_new += report.nothing_new
+            total.quiet += report.quiet
+            total.already_had += report.already_had
+    return total
+
+
 async def fan_out(db: Database, article_id: int, now: datetime) -> UpdateReport:
     """Enqueue an update for every follower of the article's story who has something new."""
     report = UpdateReport()

@@ -68,10 +68,12 @@ async def insert(
     source_url: str | None,
     posted_by: int | None,
     posted_at: datetime,
+    updates_pending: bool = False,
 ) -> int:
     cur = await tx.execute(
         "INSERT INTO articles (story_id, content_hash, title, body, summary, facts,"
-        " source_url, posted_by, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " source_url, posted_by, posted_at, updates_pending)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             story_id,
             content_hash,
@@ -82,10 +84,23 @@ async def insert(
             source_url,
             posted_by,
             to_db(posted_at),
+            int(updates_pending),
         ),
     )
     assert cur.lastrowid is not None
     return cur.lastrowid
+
+
+async def updates_pending(db: Database, limit: int = 20) -> list[int]:
+    """Articles whose followers have not all been given their update yet, oldest first."""
+    rows = await db.fetchall(
+        "SELECT id FROM articles WHERE updates_pending = 1 ORDER BY id LIMIT ?", [limit]
+    )
+    return [r[0] for r in rows]
+
+
+async def updates_done(db: Database, article_id: int) -> None:
+    await db.execute("UPDATE articles SET updates_pending = 0 WHERE id = ?", [article_id])
 
 
 async def of_story(db: Database, story_id: int) -> list[StoredArticle]:

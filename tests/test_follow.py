@@ -207,3 +207,16 @@ async def test_long_answers_are_split_to_fit_telegram(
     replies = await reader.send("/following")
     assert len(replies) >= 2 and all(visible_length(r.text) <= 4096 for r in replies)
     assert replies[-1].buttons  # the keyboard goes with the last part
+
+
+async def test_a_stopped_reader_is_told_to_start_before_following(
+    admin: Chat, reader: Chat, khabar: Khabar
+) -> None:
+    await _thread(admin, reader)
+    await reader.say("/stop")
+    assert await reader.say("/follow 1") == texts.FOLLOW_INACTIVE
+    pressed = await khabar.handle_callback(READER, READER, "f:1", ())
+    assert pressed.toast == texts.TOAST_INACTIVE
+    assert await reader.say("/following") == texts.FOLLOWING_EMPTY
+    await reader.say("/start")
+    assert "फॉलो कर रहे हैं" in await reader.say("/follow 1")

@@ -21,7 +21,7 @@ class Context:
     settings: Settings
     clock: Clock
     fetch: Fetcher
-    # Called after updates were written to the outbox, so the front end's sender sends
+    # Called when a post left follow-up updates to send, so the front end's runner sends
     # them now rather than at its next tick.
     on_outbox: Callable[[], None] | None = None
     # Admins who sent a bare /post: their next message is the article.

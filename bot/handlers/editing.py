@@ -22,7 +22,6 @@ from bot.posting import (
     split_article,
 )
 from bot.replies import Incoming, Reply
-from bot.updates import fan_out
 from digests.article import EmptyArticle, NotHindi
 from digests.dates import format_date, format_date_time
 from digests.model import DigestItem
@@ -70,9 +69,7 @@ async def post_text(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
     followers = 0
     if not result.duplicate and not result.new_story:
         followers = await follows.follower_count(ctx.db, result.story_id)
-        if followers:
-            await fan_out(ctx.db, result.article_id, ctx.clock.now())
-            ctx.outbox_written()
+        ctx.outbox_written()  # the runner sends the followers' updates in the background
     return [Reply(describe_post(result, followers))]
 
 

@@ -41,6 +41,8 @@ async def follow(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
         await ctx.subscribe(msg.chat_id, msg.first_name)
         sub = await subscribers.get(ctx.db, msg.chat_id)
     assert sub is not None
+    if not sub.active:  # updates only go to active readers: say so rather than pretend
+        return [Reply(texts.FOLLOW_INACTIVE)]
     if not await start_following(ctx, msg.chat_id, story_id):
         return [Reply(texts.ALREADY_FOLLOWING.format(story=story_id))]
     title = escape(story.title)
@@ -83,8 +85,11 @@ async def toggle(
     """A 🔔 (kind "f") or 🔕 (kind "u") press: change the follow, flip that button in place."""
     if await stories.get(ctx.db, story_id) is None:
         return CallbackResult(toast=texts.TOAST_GONE)
-    if await subscribers.get(ctx.db, chat_id) is None:
+    sub = await subscribers.get(ctx.db, chat_id)
+    if sub is None:
         await ctx.subscribe(chat_id, None)
+    elif not sub.active and kind == "f":
+        return CallbackResult(toast=texts.TOAST_INACTIVE)
     if kind == "f":
         await start_following(ctx, chat_id, story_id)
         toast = texts.TOAST_FOLLOWED.format(story=story_id)

@@ -13,3 +13,9 @@ CREATE INDEX follows_story ON follows (story_id);
 -- morning digest; both NULL means quiet hours are off.
 ALTER TABLE subscribers ADD COLUMN quiet_start TEXT DEFAULT '22:00';
 ALTER TABLE subscribers ADD COLUMN quiet_end TEXT DEFAULT '07:00';
+
+-- An article that continued a story owes its followers an update. The flag is set in the
+-- posting transaction and cleared once every follower's update is in the outbox, so a
+-- crash in between (or an article stored by `khabar ingest`) still reaches them.
+ALTER TABLE articles ADD COLUMN updates_pending INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX articles_updates_pending ON articles (id) WHERE updates_pending = 1;

@@ -20,9 +20,8 @@ class TerminalOutbox:
         )
 
     async def flush(self) -> str:
-        """Run one tick and one sender pass; returns what was printed since the last call."""
-        await self.runner.tick()
-        await self.runner.sender.run_once()
+        """One foreground pass of the runner; returns what was printed since the last call."""
+        await self.runner.run_once()
         out = self.buffer.getvalue()
         self.buffer.seek(0)
         self.buffer.truncate()
