@@ -14,7 +14,7 @@ from digests.clean import clean_text, split_title
 from digests.facts import MAX_FACT_CHARS, facts_from
 from digests.model import Digested
 from digests.normalize import normalize_text
-from digests.sentences import count_words, split_paragraph_sentences, word_tokens
+from digests.sentences import has_words, split_paragraph_sentences, word_tokens
 from digests.summarize import SHORT_SENTENCE_WORDS, lead_part, summarize_paragraphs
 
 # Longer input is cut (at a paragraph break when there is one): no news article is this
@@ -78,7 +78,7 @@ def hindi_share(text: str) -> float:
 
 def _has_real_sentence(paragraphs: list[list[str]]) -> bool:
     return any(
-        count_words(s) >= SHORT_SENTENCE_WORDS and _DEVANAGARI.search(s)
+        has_words(s, SHORT_SENTENCE_WORDS) and _DEVANAGARI.search(s)
         for paragraph in paragraphs
         for s in paragraph
     )

@@ -6,6 +6,8 @@ out), but the place they name is a useful `where` fact.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from digests.normalize import fold_nukta
@@ -77,6 +79,18 @@ _VISARGA_ADVERBS = frozenset(
         "प्रथमतः",
     ]
 )
+# In a dateline-only sentence, the place is at most three words; all that may follow it
+# (a bracketed state, a comma and a date, the final mark) has at most this many characters
+# that are not white space (bounds of _DATELINE_SENTENCE).
+_MAX_PLACE_WORDS = 3
+_MAX_AFTER_PLACE_CHARS = 1 + 30 + 1 + 1 + 20 + 1
+
+
+def _visible_chars(text: str) -> int:
+    """Characters of `text` that are not white space."""
+    return len("".join(text.split()))
+
+
 # A dateline's mark is within this many characters of the sentence start (three place words,
 # a parenthesised state and a date at most).
 _DATELINE_CHARS = 100
@@ -91,6 +105,13 @@ def _plausible_place(place: str, sep: str) -> bool:
     return not (sep == "ः" and fold_nukta(words[-1] + "ः") in _VISARGA_ADVERBS)
 
 
+# The summary and the `where` facts both ask about an article's first sentences (the same
+# string objects): the answers are remembered for the few most recent sentences instead of
+# running the regexes twice. Small, so a runaway paste's long "sentences" are not kept.
+_RECENT_SENTENCES = 32
+
+
+@lru_cache(maxsize=_RECENT_SENTENCES)
 def split_dateline(sentence: str) -> tuple[str | None, str]:
     """(dateline place or None, sentence without the dateline)."""
     head = sentence[:_DATELINE_CHARS]
@@ -110,9 +131,14 @@ def split_dateline(sentence: str) -> tuple[str | None, str]:
     return None, sentence
 
 
+@lru_cache(maxsize=_RECENT_SENTENCES)
 def dateline_only(sentence: str) -> str | None:
     """The place when the whole sentence is a dateline ("लखनऊ।"), else None."""
-    m = _DATELINE_SENTENCE.match(sentence.strip())
+    sentence = sentence.strip()
+    words = sentence.split(None, _MAX_PLACE_WORDS)
+    if len(words) > _MAX_PLACE_WORDS and _visible_chars(words[-1]) > _MAX_AFTER_PLACE_CHARS:
+        return None  # a sentence, not a dateline: no need for the regex
+    m = _DATELINE_SENTENCE.match(sentence)
     if m and _plausible_place(m.group("place"), ""):
         return m.group("place")
     return None

@@ -17,7 +17,9 @@ from digests.wordchars import MARK_CHARS
 # ZWJ/ZWNJ change how Devanagari conjuncts render (क्‍ष vs क्ष), so they stay inside
 # Devanagari words; anywhere else they are invisible junk that splits tokens.
 _DEVANAGARI = "\u0900-\u097f\ua8e0-\ua8ff"
-_STRAY_JOINER = regex.compile(
+# Patterns of plain characters use stdlib re (the same meaning, and cheaper to compile at
+# start-up); `regex` is kept for Unicode properties and set operations.
+_STRAY_JOINER = re.compile(
     rf"(?<![{_DEVANAGARI}])[\u200c\u200d]+|[\u200c\u200d]+(?![{_DEVANAGARI}])"
 )
 # Format characters (Cf) other than the joiners, private use, lone surrogates and C0/C1
@@ -25,22 +27,38 @@ _STRAY_JOINER = regex.compile(
 _JUNK = regex.compile(r"[[\p{Cf}\p{Co}\p{Cs}\p{Cc}]--[\n\t\u200c\u200d]]+", flags=regex.V1)
 # Any other space-like character (NBSP, thin space, ideographic space, tab) becomes a space.
 _SPACES = regex.compile(r"[[\p{Zs}\t]--[ ]]", flags=regex.V1)
-_LINE_BREAKS = regex.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 # More than a few combining marks in a row is "zalgo" decoration, never Hindi: the longest
 # real Devanagari mark run is nukta + vowel sign + candrabindu.
 _MARK_RUN = re.compile(f"([{MARK_CHARS}]{{4}})[{MARK_CHARS}]+")
-_MULTI_SPACE = regex.compile(r" {2,}")
+_MULTI_SPACE = re.compile(r" {2,}")
 # Characters that NFC or the mark-run rule may change. Text without any (ASCII, Devanagari
 # without precomposed nukta letters, common punctuation) is already NFC and has no long mark
 # runs, so the expensive steps are skipped; unicodedata.is_normalized is as slow as
-# normalize itself on Devanagari, because nukta has NFC_QC=Maybe.
-_DEVANAGARI_MARK = "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963"
-_NEEDS_NFC = re.compile(  # stdlib re: with plain ranges it scans about twice as fast
-    "[\u0300-\u036f\u0951-\u0954\u0958-\u095f]"  # combining accents, nukta letters
-    "|[\u0928\u0930\u0933\u094d]\u093c"  # composable with nukta, or virama before it
-    f"|[{_DEVANAGARI_MARK}]{{4}}"  # a long mark run
-    "|[^\x00-\u02ff\u0900-\u097f\u2000-\u206f\u20a0-\u20cf]"  # other scripts: check
+# normalize itself on Devanagari, because nukta has NFC_QC=Maybe. The check is split so
+# that each part is one cheap scan (stdlib re scans a single character class several times
+# faster than an alternation, and `regex` is slower still):
+# - any character outside the plain ranges (combining accents, Vedic stress signs, other
+#   scripts, the two spaces NFC maps to others) sends the text through unicodedata;
+# - so does a nukta after न/र/ळ (NFC composes ऩ ऱ ऴ) or after a virama (NFC reorders them),
+#   looked for only when the text has a nukta at all;
+# - the precomposed nukta letters क़..य़ (U+0958-U+095F) are the common case in pasted
+#   Hindi (ड़ and ढ़ above all): NFC only decomposes them (they are composition exclusions,
+#   and no mark that can follow sorts before their nukta), so a few str.replace calls give
+#   exactly NFC's result at a fraction of its cost (tests/digests check it against
+#   unicodedata);
+# - the only combining marks left in such text are Devanagari ones, so a mark run is looked
+#   for among those.
+_PLAIN_NFC = "\x00-\u02ff\u0900-\u0950\u0955-\u097f\u2002-\u206f\u20a0-\u20cf"
+_NEEDS_UNICODEDATA = re.compile(f"[^{_PLAIN_NFC}]")
+# Two-character substrings (found at C speed by `in`, faster than a regex over every virama).
+_COMPOSING_NUKTA = ("\u0928\u093c", "\u0930\u093c", "\u0933\u093c", "\u094d\u093c")
+_NUKTA_LETTERS = tuple(
+    (chr(cp), unicodedata.normalize("NFC", chr(cp))) for cp in range(0x0958, 0x0960)
 )
+_DEVANAGARI_MARK = "[\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963]"
+# Spelt out four times: stdlib re finds this faster than the same class with {4}.
+_LONG_DEVANAGARI_MARK_RUN = re.compile(_DEVANAGARI_MARK * 4)
 
 NUKTA = "\u093c"
 
@@ -62,17 +80,36 @@ def normalize_text(raw: str) -> str:
             text = _LINE_BREAKS.sub("\n", text)
             text = _JUNK.sub("", text)
             text = _SPACES.sub(" ", text)
-        text = unicodedata.normalize("NFC", text)
-        text = _STRAY_JOINER.sub("", text)
-        text = _MARK_RUN.sub(r"\1", text)
-    elif _NEEDS_NFC.search(text):
-        text = unicodedata.normalize("NFC", text)
+        text, plain = _nfc(text)
+        if "\u200c" in text or "\u200d" in text:
+            text = _STRAY_JOINER.sub("", text)
+    else:
+        text, plain = _nfc(text)
+    if not plain or _LONG_DEVANAGARI_MARK_RUN.search(text):
         text = _MARK_RUN.sub(r"\1", text)
     if "  " in text:
         text = _MULTI_SPACE.sub(" ", text)
+    if "\n" not in text:
+        return text.strip() if text.startswith(" ") or text.endswith(" ") else text
     if text.startswith((" ", "\n")) or text.endswith((" ", "\n")) or " \n" in text or "\n " in text:
         text = "\n".join(line.strip() for line in text.split("\n"))
     return text
+
+
+def _nfc(text: str) -> tuple[str, bool]:
+    """(NFC of text, whether it is plain: no combining marks but Devanagari ones).
+
+    Plain text is only ever changed by NFC in its precomposed nukta letters, which are
+    decomposed here by str.replace; anything else goes through unicodedata.
+    """
+    if _NEEDS_UNICODEDATA.search(text) or (
+        NUKTA in text and any(pair in text for pair in _COMPOSING_NUKTA)
+    ):
+        return unicodedata.normalize("NFC", text), False
+    for letter, decomposed in _NUKTA_LETTERS:
+        if letter in text:
+            text = text.replace(letter, decomposed)
+    return text, True
 
 
 def fold_nukta(text: str) -> str:

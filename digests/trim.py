@@ -9,6 +9,9 @@ from digests.wordchars import WORD_RE
 _WORD = WORD_RE
 _TRAILING = regex.compile(r"[\s,;:।॥.\-–—(“‘\"']+$")
 ELLIPSIS = "…"
+# Up to this length, text within the budget is recognised by one C-speed findall; longer
+# text goes straight to the loop, which never reads past the word after the budget.
+_COUNT_FIRST_CHARS = 2_000
 
 
 def truncate_words(text: str, max_words: int, ellipsis: str = ELLIPSIS) -> str:
@@ -19,6 +22,8 @@ def truncate_words(text: str, max_words: int, ellipsis: str = ELLIPSIS) -> str:
     """
     if max_words <= 0 or not text:
         return ""
+    if len(text) <= _COUNT_FIRST_CHARS and len(_WORD.findall(text)) <= max_words:
+        return text
     end = -1
     for count, m in enumerate(_WORD.finditer(text), start=1):
         if count > max_words:

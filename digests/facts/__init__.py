@@ -18,6 +18,7 @@ from digests.facts.tokens import Tokens
 from digests.facts.when import when_candidates
 from digests.facts.where import where_candidates
 from digests.facts.who import who_candidate
+from digests.facts.wordkinds import word_kinds
 from digests.model import Fact
 from digests.normalize import fold_nukta
 from digests.sentences import split_paragraph_sentences, word_tokens
@@ -61,7 +62,8 @@ def _candidates(
     when, date_spans = when_candidates(tok, title_key, lead + offset)
     yield from when
     yield from number_candidates(tok, date_spans)
-    who = who_candidate(tok, title_keys)
+    kinds = word_kinds(tok.vocabulary)  # for `who` and `where`
+    who = who_candidate(tok, title_keys, kinds)
     if who:
         yield who
     direct = direct_quotes(text, excluded)
@@ -70,11 +72,15 @@ def _candidates(
         # Reported speech ranks below a quotation with its speaker, so it is only looked
         # for when there is no such quotation.
         yield from reported_speech(sentences, excluded)
-    yield from where_candidates(tok, sentences, body_start=offset, title_keys=title_keys)
+    yield from where_candidates(
+        tok, sentences, body_start=offset, title_keys=title_keys, kinds=kinds
+    )
 
 
 def _words(text: str) -> frozenset[str]:
-    return frozenset(w.casefold() for w in word_tokens(fold_nukta(text)))
+    # Case-folding the whole text gives the same words as folding each word: folding keeps
+    # every character a word character or not, and never makes a "-" or ".".
+    return frozenset(word_tokens(fold_nukta(text).casefold()))
 
 
 def facts_from(

@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from digests.normalize import fold_nukta
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Candidate:
-    """A fact of one kind, its ranking score, and where it first occurs (ties go early)."""
+    """A fact of one kind, its ranking score, and where it first occurs (ties go early).
+
+    Not frozen: a frozen dataclass costs three times as much to create, and every article
+    makes a few dozen of these; nothing changes one after it is made.
+    """
 
     kind: str
     text: str

@@ -39,8 +39,6 @@ _QUOTE = re.compile(
     r"|'(?<![A-Za-z]')(?P<ascii_single>[^'\n]{1,3000})'"  # not an English apostrophe
 )
 _SINGLE_GROUPS = frozenset(["single", "ascii_single"])
-# Where the sentence leading into a quotation starts.
-_SENTENCE_START = re.compile(r"(?:[।!?]|\.\s|\n)(?!.*(?:[।!?]|\.\s|\n))", flags=re.DOTALL)
 _SPEECH_VERBS = r"(?:कहा|कहना|बताया|लिखा|ट्वीट|पोस्ट|बयान|जानकारी|दावा|आरोप)"
 # "X ने ... कहा कि Y": the speaker is X (before "ने", at most _MAX_PRE chars), the verb of
 # speaking comes within _MAX_MID chars after "ने", the reported words Y follow "कि".
@@ -100,8 +98,24 @@ def _lead_in(text: str, start: int) -> str:
         while end > 0 and text[end - 1] in "\n ":
             end -= 1
         before = text[text.rfind("\n", 0, end) + 1 : end]  # "WhatsApp ने बताया-" alone
-    m = _SENTENCE_START.search(before)
-    return before[m.end() :] if m else before
+    start = _after_last_sentence_end(before)
+    return before[start:] if start else before
+
+
+def _after_last_sentence_end(text: str) -> int:
+    """Where the text after its last sentence end ("।", "!", "?", ". ", a line break) starts.
+
+    0 when there is none. Found with rfind from the end: a regex for "the last end" tries
+    every end in the text and reads on to the end of the text from each, which is slow on
+    one long pasted line with many quotations.
+    """
+    end = max(text.rfind("।"), text.rfind("!"), text.rfind("?"), text.rfind("\n")) + 1
+    dot = text.rfind(".")
+    while dot >= 0 and dot + 2 > end:
+        if dot + 1 < len(text) and text[dot + 1].isspace():
+            return dot + 2
+        dot = text.rfind(".", 0, dot)
+    return end
 
 
 def direct_quotes(text: str, excluded: str) -> list[Candidate]:

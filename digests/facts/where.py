@@ -13,7 +13,8 @@ from digests.dateline import dateline_only, split_dateline
 from digests.facts.candidate import Candidate, phrase_key
 from digests.facts.lexicon import CALENDAR, GENERIC, PLACE_NOUNS, PLACE_POSTPOSITIONS, ROLES
 from digests.facts.tokens import Tokens, is_number
-from digests.places import PLACE_FIRST_WORDS, PLACE_KEYS, TOWN_ENDINGS, is_place
+from digests.facts.wordkinds import WordKinds, word_kinds
+from digests.places import PLACE_FIRST_WORDS, PLACE_KEYS, is_place
 from digests.stopwords import STOPWORDS
 
 # The dateline outranks any repeated place: it is where the report comes from.
@@ -71,12 +72,9 @@ def _name_like(key: str) -> bool:
     )
 
 
-def _place_words(tok: Tokens) -> frozenset[str]:
+def _place_words(tok: Tokens, kinds: WordKinds) -> frozenset[str]:
     """The words of the text a place can start with: known places and town-like names."""
-    vocabulary = tok.vocabulary
-    found = set(vocabulary & PLACE_KEYS)
-    found.update(k for k in vocabulary if k.endswith(TOWN_ENDINGS) and is_place(k))
-    return frozenset(found)
+    return (tok.vocabulary & PLACE_KEYS) | kinds.towns
 
 
 def where_candidates(
@@ -84,12 +82,15 @@ def where_candidates(
     sentences: list[tuple[str, int]],
     body_start: int = 0,
     title_keys: frozenset[str] = frozenset(),
+    kinds: WordKinds | None = None,
 ) -> list[Candidate]:
     """The dateline place (if any) and places named with a postposition or place noun.
 
     Places are read from the body (from character `body_start` of `tok`); one the headline
-    also names ranks higher.
+    also names ranks higher. `kinds` is word_kinds(tok.vocabulary) when the caller has it.
     """
+    if kinds is None:
+        kinds = word_kinds(tok.vocabulary)
     out: list[Candidate] = []
     for sentence, pos in sentences[:_DATELINE_SENTENCES]:
         place = dateline_only(sentence) or split_dateline(sentence)[0]
@@ -100,7 +101,7 @@ def where_candidates(
     # visiting every "में" and "से": there are many more of those.
     spans: list[tuple[int, int]] = []
     first_body_word = tok.index_at(body_start)
-    for i in tok.where(_place_words(tok)):
+    for i in tok.where(_place_words(tok, kinds)):
         if i < first_body_word:
             continue
         last = _place_at(tok, i)

@@ -30,7 +30,6 @@ from digests.facts.lexicon import (
     GENERIC,
     KNOWN_ORGS,
     LATIN_NOT_ACTORS,
-    LETTER_NAMES,
     NAME_STOPS,
     NEWS_AGENCIES,
     NOT_ACTORS,
@@ -40,6 +39,7 @@ from digests.facts.lexicon import (
     TIME_WORDS,
 )
 from digests.facts.tokens import Tokens, is_number
+from digests.facts.wordkinds import WordKinds, word_kinds
 from digests.normalize import fold_nukta
 from digests.places import is_place
 from digests.stopwords import word_set
@@ -65,30 +65,6 @@ _ACTS, _IN_TITLE = 1.0, 1.0
 _ACTOR_MARKS = word_set("ने को")
 _MAX_NAME_WORDS = 3
 _MAX_ORG_HEADS = 3
-_ACRONYM = regex.compile("(?:" + "|".join(sorted(LETTER_NAMES, key=len, reverse=True)) + "){2,6}")
-
-
-# Words already checked, kept between articles: news vocabulary is small, so after a few
-# articles the check is two set operations. Bounded, so a flood of odd words cannot grow it.
-_SEEN_ACRONYMS: set[str] = set()
-_SEEN_WORDS: set[str] = set()
-_MAX_SEEN_WORDS = 200_000
-
-
-def _acronyms_in(vocabulary: AbstractSet[str]) -> AbstractSet[str]:
-    """The words spelt out of letter names ("एएनआई") among `vocabulary`."""
-    if not _SEEN_WORDS.issuperset(vocabulary):
-        new = vocabulary - _SEEN_WORDS
-        if len(_SEEN_WORDS) > _MAX_SEEN_WORDS:
-            _SEEN_WORDS.clear()
-            _SEEN_ACRONYMS.clear()
-        _SEEN_WORDS.update(new)
-        _SEEN_ACRONYMS.update(
-            k for k in new if 2 <= len(k) <= 18 and _ACRONYM.fullmatch(k) is not None
-        )
-    return _SEEN_ACRONYMS.intersection(vocabulary)
-
-
 # A Latin word not glued to other letters.
 _LATIN_TOKEN = regex.compile(
     r"(?<![\p{L}\p{M}\p{N}])[A-Za-z][A-Za-z0-9]*(?:[-&.'][A-Za-z0-9]+)*(?![\p{L}\p{M}\p{N}])"
@@ -109,6 +85,12 @@ _SURNAMES = word_set(
     मौर्य पासवान मांझी सोरेन पटनायक स्टालिन विजयन
     """
 )
+
+
+# Whether a word can be part of a person's name depends on the word alone, and the same few
+# hundred words are asked about in every article: the answers are kept (bounded).
+_NAME_WORDS: dict[str, bool] = {}
+_MAX_NAME_WORDS_KEPT = 100_000
 
 
 class _Names:
@@ -135,6 +117,16 @@ class _Names:
 def _name_word(tok: Tokens, k: int) -> bool:
     """Word k can be part of a Devanagari person name (an oblique plural never is)."""
     key = tok.keys[k]
+    known = _NAME_WORDS.get(key)
+    if known is None:
+        if len(_NAME_WORDS) > _MAX_NAME_WORDS_KEPT:
+            _NAME_WORDS.clear()
+        known = _NAME_WORDS[key] = _is_name_key(key)
+    return known
+
+
+def _is_name_key(key: str) -> bool:
+    """_name_word for a folded word, without the memory."""
     return not (
         key.endswith("ों")
         or key in NAME_STOPS
@@ -143,7 +135,7 @@ def _name_word(tok: Tokens, k: int) -> bool:
         or key in CALENDAR
         or key in TIME_WORDS
         or is_number(key)
-        or _LATIN_LETTER.match(key)
+        or _LATIN_LETTER.match(key) is not None
         or is_place(key)
     )
 
@@ -212,10 +204,9 @@ def _subjects(tok: Tokens, names: _Names, title_keys: frozenset[str]) -> None:
             names.add(tok.span(first, end), SUBJECT, tok.starts[first], tok.key_span(first, end))
 
 
-def _acronyms_and_initials(tok: Tokens, names: _Names) -> None:
+def _acronyms_and_initials(tok: Tokens, names: _Names, acronyms: AbstractSet[str]) -> None:
     """ "एएनआई" (an organisation) and "जेपी नड्डा" (initials and a surname)."""
     keys, n = tok.keys, len(tok)
-    acronyms = _acronyms_in(tok.vocabulary)
     for i in tok.where(acronyms):
         key = keys[i]
         if key in NOT_ACTORS or key in ROLES or key in NEWS_AGENCIES:
@@ -256,21 +247,19 @@ def _organisations(tok: Tokens, names: _Names) -> None:
 
 _KNOWN = [tuple(fold_nukta(org).split()) for org in KNOWN_ORGS]
 _KNOWN_FIRST = frozenset(words[0] for words in _KNOWN)
+# The known names by their first word, so a word is compared with its own few only.
+_KNOWN_BY_FIRST = {
+    first: [words for words in _KNOWN if words[0] == first] for first in _KNOWN_FIRST
+}
 
 
 def _known_organisations(tok: Tokens, names: _Names) -> None:
     keys, n = tok.keys, len(tok)
     for i in tok.where(_KNOWN_FIRST):
-        key = keys[i]
         best = 0
-        for words in _KNOWN:
+        for words in _KNOWN_BY_FIRST[keys[i]]:
             size = len(words)
-            if (
-                words[0] == key
-                and i + size <= n
-                and tuple(keys[i : i + size]) == words
-                and tok.spaced(i, i + size - 1)
-            ):
+            if i + size <= n and tuple(keys[i : i + size]) == words and tok.spaced(i, i + size - 1):
                 best = max(best, size)
         if best:
             names.add(
@@ -334,7 +323,7 @@ def _occurrences(tok: Tokens, words: list[str]) -> list[int]:
 
 def _support(tok: Tokens, name: str) -> float:
     """Recurrence and acting: a person recurs by surname, an organisation by its full name."""
-    words = [fold_nukta(w) for w in name.split()]
+    words = fold_nukta(name).split()
     if words[-1] in ORG_NOUNS or words[-1].isascii():
         ends = _occurrences(tok, words)
     else:
@@ -348,13 +337,15 @@ def _merge(names: _Names, tok: Tokens, title_keys: frozenset[str]) -> list[tuple
     """Scored names, shorter mentions folded into the fuller name they are part of."""
     keys = sorted(names.text, key=lambda k: -len(k.split()))
     merged: dict[str, float] = {}
+    merged_words: list[tuple[str, set[str]]] = []  # merged's keys in order, with their words
     for key in keys:
         words = set(key.split())
-        target = next((m for m in merged if words < set(m.split())), None)
+        target = next((m for m, fuller in merged_words if words < fuller), None)
         if target:
             merged[target] = max(merged[target], names.score[key])
         else:
             merged[key] = names.score[key]
+            merged_words.append((key, words))
     out = []
     for key, score in merged.items():
         name = names.text[key]
@@ -363,12 +354,19 @@ def _merge(names: _Names, tok: Tokens, title_keys: frozenset[str]) -> list[tuple
     return out
 
 
-def who_candidate(tok: Tokens, title_keys: frozenset[str]) -> Candidate | None:
-    """One `who` fact listing up to MAX_NAMES names, best supported first."""
+def who_candidate(
+    tok: Tokens, title_keys: frozenset[str], kinds: WordKinds | None = None
+) -> Candidate | None:
+    """One `who` fact listing up to MAX_NAMES names, best supported first.
+
+    `kinds` is word_kinds(tok.vocabulary) when the caller has it already.
+    """
+    if kinds is None:
+        kinds = word_kinds(tok.vocabulary)
     names = _Names()
     _after_roles(tok, names)
     _subjects(tok, names, title_keys)
-    _acronyms_and_initials(tok, names)
+    _acronyms_and_initials(tok, names, kinds.acronyms)
     _organisations(tok, names)
     _known_organisations(tok, names)
     _latin_names(tok.text, names)
@@ -389,6 +387,8 @@ def _without_glosses(
     ranked: list[tuple[str, float, int]], text: str
 ) -> list[tuple[str, float, int]]:
     """Drop a name given as the gloss of a better-ranked one ("... संगठन (इसरो)")."""
+    if "(" not in text:
+        return ranked  # no gloss without a bracket (and no need to search the text for one)
     keep: list[tuple[str, float, int]] = []
     for entry in ranked:
         name = entry[0]
@@ -399,6 +399,8 @@ def _without_glosses(
 
 
 def _in_title(name: str, title_keys: frozenset[str]) -> bool:
+    if not title_keys:
+        return False
     words = phrase_key(name).split()
     return bool(words) and all(w in title_keys for w in words)
 
