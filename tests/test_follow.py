@@ -3,7 +3,11 @@ hours, the timeline, and the admins' corrections."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 from bot import texts
 from bot.clock import ManualClock
@@ -12,7 +16,7 @@ from digests.article import digest_article
 from digests.novelty import new_facts
 from storage import articles, stories
 from storage.db import Database
-from tests.conftest import READER, Chat, fixture_text
+from tests.conftest import FIXTURES, READER, Chat, fixture_text
 from tests.support.terminal import TerminalOutbox
 
 OTHER = 43
@@ -220,3 +224,22 @@ async def test_a_stopped_reader_is_told_to_start_before_following(
     assert await reader.say("/following") == texts.FOLLOWING_EMPTY
     await reader.say("/start")
     assert "फॉलो कर रहे हैं" in await reader.say("/follow 1")
+
+
+async def test_an_ingested_continuation_reaches_followers_too(
+    admin: Chat, reader: Chat, khabar: Khabar, tmp_path: Path
+) -> None:
+    await _thread(admin, reader)
+    await reader.say("/follow 1")
+    env = {**os.environ, "KHABAR_DB": str(khabar.settings.db_path)}
+    ingest = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "ingest", str(FIXTURES / "metro_opened.txt")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert ingest.stdout.startswith("#1\tnew"), ingest.stderr
+    sent = await TerminalOutbox(khabar).flush()  # the running bot's next pass
+    assert "कहानी #1 में नया" in sent and "52 हज़ार" in sent
