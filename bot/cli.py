@@ -210,7 +210,8 @@ async def _ingest(settings: Settings, targets: Sequence[str]) -> int:
         for target in _expand(targets):
             try:
                 if is_url(target):
-                    source = source_from_html(await fetch_page(target), target)
+                    page = await fetch_page(target, allow_private=settings.allow_private_urls)
+                    source = source_from_html(page, target)
                 else:
                     path = Path(target)
                     source = source_from_file(Document(path.name, path.read_bytes()))

@@ -8,6 +8,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 from bot import texts
 from bot.clock import Clock
@@ -64,11 +65,13 @@ class Khabar:
         db: Database,
         settings: Settings,
         clock: Clock,
-        fetch: Fetcher = fetch_page,
+        fetch: Fetcher | None = None,
         on_outbox: Callable[[], None] | None = None,
     ) -> None:
         """`on_outbox` is called when a post left follow-up updates to send, so the front
         end's runner sends them now rather than at its next tick."""
+        if fetch is None:
+            fetch = partial(fetch_page, allow_private=settings.allow_private_urls)
         self.ctx = Context(db, settings, clock, fetch, on_outbox)
 
     @property

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, available_timezones
 
 DEFAULT_TZ = "Asia/Kolkata"
 DEFAULT_DIGEST_TIME = "07:00"
@@ -28,20 +29,31 @@ def default_db_path(env: Mapping[str, str]) -> Path:
 def parse_hhmm(text: str) -> time:
     """'7:05' or '07:05' -> time(7, 5); ValueError for anything else."""
     hours, sep, minutes = text.strip().partition(":")
-    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
+    if not sep or not (hours.isascii() and hours.isdigit() and len(hours) <= 2):
+        raise ValueError(text)
+    if not (minutes.isascii() and minutes.isdigit() and len(minutes) == 2):
         raise ValueError(text)
     return time(int(hours), int(minutes))
 
 
+# Files some systems' zoneinfo folders hold beside the zones: not places a reader lives in.
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
+@functools.cache
+def _zone_names() -> dict[str, str]:
+    """IANA names by their lower-case spelling, so "asia/kolkata" finds Asia/Kolkata."""
+    names = available_timezones() - _NOT_ZONES
+    return {name.lower(): name for name in names if not name.startswith(("posix/", "right/"))}
+
+
 def parse_zone(name: str) -> ZoneInfo:
-    """An IANA zone; ValueError for unknown names (and for paths that escape the tz database)."""
-    name = name.strip()
-    if not name or name.startswith("/") or ".." in name:
+    """An IANA zone, matched without regard to case; ValueError for anything else (file
+    names such as "localtime" included: only names of the tz database count)."""
+    found = _zone_names().get(name.strip().lower())
+    if found is None:
         raise ValueError(name)
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
-        raise ValueError(name) from exc
+    return ZoneInfo(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +69,8 @@ class Settings:
     grace: timedelta = timedelta(hours=3)
     send_rate: float = 30.0
     per_chat_interval: float = 1.0
+    # `/post <url>` and `khabar ingest <url>` may fetch loopback/private addresses.
+    allow_private_urls: bool = False
     # Outbox sender: parallel sends (also the most duplicates a SIGKILL can cause), the first
     # in-run retry delay after a 5xx or network error, Telegram's paid broadcasts (up to
     # 1000 messages a second, charged in Stars: set KHABAR_SEND_RATE too), and the HTTP
@@ -120,6 +134,7 @@ class Settings:
             send_concurrency=concurrency,
             retry_base=retry_base,
             paid_broadcast=_flag(env.get("KHABAR_PAID_BROADCAST"), False),
+            allow_private_urls=_flag(env.get("KHABAR_ALLOW_PRIVATE_URLS"), False),
             outbox_http=outbox_http,
         )
 

@@ -82,18 +82,9 @@ async def post_article(
     article = await asyncio.to_thread(digest_article, source.text, source.title)
     truncated = len(source.text) > MAX_INPUT_CHARS
     digest_hash = content_hash(article.body)
-    existing = await articles.find_by_hash(db, digest_hash)
-    if existing is not None:
-        story = await stories.get(db, existing.story_id)
-        return PostResult(
-            existing.id,
-            existing.story_id,
-            story.title if story else "",
-            False,
-            True,
-            article,
-            truncated,
-        )
+    duplicate = await _duplicate_of(db, digest_hash, article, truncated)
+    if duplicate is not None:
+        return duplicate
     decision = await find_story(db, article, now)
     try:
         async with db.transaction() as tx:
@@ -114,13 +105,28 @@ async def post_article(
             )
             await index_article(tx, story_id, article, now)
     except sqlite3.IntegrityError:
-        # The same article was stored by a concurrent post between our check and insert.
-        return await post_article(db, source, posted_by=posted_by, now=now)
+        # The same article may have been stored by a concurrent post between our check and
+        # the insert: then it is a duplicate now. Anything else is a real error.
+        duplicate = await _duplicate_of(db, digest_hash, article, truncated)
+        if duplicate is None:
+            raise
+        return duplicate
     if decision.story_id is None:
         return PostResult(article_id, story_id, article.title, True, False, article, truncated)
     story = await stories.get(db, story_id)
     title = story.title if story else article.title
     return PostResult(article_id, story_id, title, False, False, article, truncated)
+
+
+async def _duplicate_of(
+    db: Database, digest_hash: str, article: Digested, truncated: bool
+) -> PostResult | None:
+    existing = await articles.find_by_hash(db, digest_hash)
+    if existing is None:
+        return None
+    story = await stories.get(db, existing.story_id)
+    title = story.title if story else ""
+    return PostResult(existing.id, existing.story_id, title, False, True, article, truncated)
 
 
 async def move_article(db: Database, article_id: int, story_id: int, now: datetime) -> None:

@@ -28,7 +28,8 @@ def next_occurrence(hhmm: str, tz: str, after: datetime) -> datetime:
     """The first local `hhmm` in zone `tz` strictly after `after`, in UTC.
 
     Built from the local calendar date, so it stays at 07:00 local across DST changes; a
-    time that falls in a spring-forward gap resolves to the instant just after the gap.
+    time that falls in a spring-forward gap (02:30 on that night) is read with the offset
+    before the change, so it lands an hour later on the clock (03:30).
     """
     at = parse_hhmm(hhmm)
     zone = ZoneInfo(tz)

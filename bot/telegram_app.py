@@ -7,6 +7,7 @@ them; the outbox sender reaches Telegram through `TelegramTransport`.
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from datetime import timedelta
 from typing import Any
@@ -229,18 +230,30 @@ def _khabar(context: ContextTypes.DEFAULT_TYPE) -> Khabar:
     return context.application.bot_data["khabar"]
 
 
+_ADDRESSED = re.compile(r"/[A-Za-z0-9_]+@([A-Za-z0-9_]+)")
+
+
+def addressed_elsewhere(text: str, username: str | None) -> bool:
+    """A command with another bot's @name after it."""
+    match = _ADDRESSED.match(text.lstrip())
+    return bool(match and username and match.group(1).lower() != username.lower())
+
+
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every message goes to the command layer, which knows what to do with it."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None or update.effective_chat is None:
         return
+    text = message.text or message.caption or ""
+    if addressed_elsewhere(text, context.bot.username):
+        return  # "/stop@OtherBot" in a group is not for us
     khabar = _khabar(context)
     replied = message.reply_to_message
     incoming = Incoming(
         user_id=user.id,
         chat_id=update.effective_chat.id,
-        text=message.text or message.caption or "",
+        text=text,
         first_name=user.first_name,
         reply_to_text=(replied.text or replied.caption) if replied else None,
         document=await _document(message, khabar, user.id),
@@ -390,7 +403,26 @@ def build_application(
     return application
 
 
+class RedactSecret(logging.Filter):
+    """Replaces a secret in every log line: python-telegram-bot logs Bot API URLs, which
+    carry the token, at DEBUG."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.secret in message:
+            record.msg = message.replace(self.secret, "<token>")
+            record.args = None
+        return True
+
+
 def run(settings: Settings) -> None:
     """Long polling until SIGINT/SIGTERM; PTB's run_polling installs the signal handlers."""
+    if settings.token:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(RedactSecret(settings.token))
     application = build_application(settings)
     application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)

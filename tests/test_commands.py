@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -10,10 +11,11 @@ from aiohttp import web
 from bot import texts
 from bot.clock import ManualClock
 from bot.commands import Khabar
+from bot.config import Settings
 from bot.replies import Document
 from storage import articles, stories, subscribers
 from storage.db import Database
-from tests.conftest import READER, Chat, fixture_text
+from tests.conftest import ADMIN, READER, Chat, fixture_text
 
 
 async def test_start_subscribes_with_default_time_and_zone(reader: Chat, db: Database) -> None:
@@ -82,29 +84,48 @@ async def test_post_documents(admin: Chat, db: Database) -> None:
     assert await articles.count(db) == 2
 
 
-async def test_post_url_fetches_and_extracts(admin: Chat, db: Database) -> None:
+@pytest.fixture
+async def page_server() -> AsyncIterator[str]:
+    """A news page on 127.0.0.1, and a public-looking link that redirects to it."""
     app = web.Application()
     page = fixture_text("page.html")
 
     async def serve(_: web.Request) -> web.Response:
         return web.Response(text=page, content_type="text/html")
 
+    async def hop(_: web.Request) -> web.Response:
+        raise web.HTTPFound("/khabar")
+
     app.router.add_get("/khabar", serve)
+    app.router.add_get("/hop", hop)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = runner.addresses[0][1]
     try:
-        reply = await admin.say(f"/post http://127.0.0.1:{port}/khabar")
-        assert "#1" in reply and "अंतरिक्ष" in reply
-        stored = await articles.get(db, 1)
-        assert stored is not None and stored.source_url == f"http://127.0.0.1:{port}/khabar"
-        missing = await admin.say(f"/post http://127.0.0.1:{port}/missing")
-        assert "HTTP 404" in missing
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
     finally:
         await runner.cleanup()
+
+
+async def test_post_url_fetches_and_extracts(
+    db: Database, settings: Settings, clock: ManualClock, page_server: str
+) -> None:
+    admin = Chat(Khabar(db, settings.with_(allow_private_urls=True), clock), ADMIN)
+    reply = await admin.say(f"/post {page_server}/hop")  # redirects are followed
+    assert "#1" in reply and "अंतरिक्ष" in reply
+    stored = await articles.get(db, 1)
+    assert stored is not None and stored.source_url == f"{page_server}/hop"
+    assert "HTTP 404" in await admin.say(f"/post {page_server}/missing")
     assert await admin.say("/post https//broken") == texts.FETCH_BAD_URL
+
+
+async def test_post_url_refuses_addresses_inside_our_network(
+    admin: Chat, db: Database, page_server: str
+) -> None:
+    for url in (f"{page_server}/khabar", "http://localhost:9/", "http://169.254.169.254/x"):
+        assert "निजी नेटवर्क" in await admin.say(f"/post {url}"), url
+    assert await articles.count(db) == 0
 
 
 async def test_bad_articles_get_hindi_answers(admin: Chat, db: Database) -> None:
@@ -148,11 +169,12 @@ async def test_time_and_zone(reader: Chat, db: Database) -> None:
     assert await reader.say("/time 07:30") == texts.NOT_SUBSCRIBED
     await reader.say("/start")
     assert "07:00" in await reader.say("/time")
-    for bad in ("25:99", "7", "abc", "07:5", "-1:00", "07:30 extra"):
+    for bad in ("25:99", "7", "abc", "07:5", "-1:00", "07:30 extra", "9" * 20 + ":00", "०७:३०"):
         assert await reader.say(f"/time {bad}") == texts.TIME_USAGE, bad
     assert "06:45" in await reader.say("/time 6:45")
-    for bad in ("Mars/Base", "../../etc/passwd", "/etc/localtime", "Asia"):
+    for bad in ("Mars/Base", "../../etc/passwd", "/etc/localtime", "Asia", "localtime"):
         assert await reader.say(f"/tz {bad}") == texts.TZ_USAGE, bad
+    assert "Asia/Dubai" in await reader.say("/tz asia/dubai")
     reply = await reader.say("/tz Europe/London")
     assert "Europe/London" in reply
     sub = await subscribers.get(db, READER)

@@ -136,6 +136,7 @@ async def test_khabar_run_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
             sys.executable,
             "-m",
             "bot.cli",
+            "-v",
             "run",
             env=env,
             stdout=asyncio.subprocess.PIPE,
@@ -150,6 +151,7 @@ async def test_khabar_run_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
             output, _ = await asyncio.wait_for(proc.communicate(), timeout=30)
         assert proc.returncode == 0, output.decode()
         assert TOKEN not in output.decode()
+        assert "<token>" in output.decode()  # debug logging did try to print it
         assert TOKEN.split(":")[1] not in output.decode()
 
 
@@ -194,3 +196,10 @@ async def test_a_double_tap_on_follow_is_not_an_error(running: Running) -> None:
     await asyncio.sleep(0.2)
     assert running.api.faults["not_modified"] == 1  # Telegram refused the same keyboard
     assert len(running.api.messages_to(READER)) == before  # and the reader saw no error
+
+
+async def test_commands_for_another_bot_are_ignored(running: Running) -> None:
+    await running.ask(READER, "/start")
+    running.api.push_message(READER, "/stop@SomeOtherBot")
+    assert "07:00" in await running.ask(READER, "/time@khabar_test_bot")
+    assert len(running.api.messages_to(READER)) == 2  # nothing answered the other bot's /stop
