@@ -11,15 +11,21 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import Sender, SendReport, Transport
 from bot.schedule import TickReport, enqueue_due_digests
 from bot.updates import send_pending_updates
+from storage import deliveries
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+
+# Sent and failed messages are kept this long (for /stats and support), then deleted.
+KEEP_DELIVERIES = timedelta(days=30)
+PRUNE_EVERY = timedelta(days=1)
 
 
 class Runner:
@@ -58,6 +64,7 @@ class Runner:
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
+        self._pruned_at: datetime | None = None
 
     async def tick(self, should_stop: Callable[[], bool] | None = None) -> TickReport:
         """Enqueue every digest that is due, then let the sender loop work the outbox.
@@ -78,9 +85,20 @@ class Runner:
         )
         if report.due:
             log.info("tick: %s", report)
+        await self._prune()
         self.last_tick = report
         self._wake.set()
         return report
+
+    async def _prune(self) -> None:
+        """Once a day, drop delivered messages older than the retention period."""
+        now = self.clock.now()
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        removed = await deliveries.prune(self.db, now - KEEP_DELIVERIES)
+        if removed:
+            log.info("pruned %d old deliveries", removed)
 
     def wake(self) -> None:
         """Something was just written to the outbox: send it now, not at the next tick."""

@@ -240,3 +240,27 @@ async def latest_report(db: Database) -> RunReport | None:
         seconds=float(row["seconds"]),
         **{name: int(row[name]) for name in _REPORT_COUNTS},
     )
+
+
+async def prune(db: Database, before: datetime, batch: int = 5000) -> int:
+    """Delete sent and failed deliveries created before `before`; returns how many.
+
+    Their message text is the bulk of the database (a digest a reader a day). What each
+    chat received stays in `received`, only its link to the deleted row is cleared.
+    """
+    removed = 0
+    while True:
+        async with db.transaction() as tx:
+            async with tx.execute(
+                "SELECT id FROM deliveries WHERE state <> 'pending' AND created_at < ? LIMIT ?",
+                (to_db(before), batch),
+            ) as cur:
+                ids = [row[0] for row in await cur.fetchall()]
+            if not ids:
+                return removed
+            marks = ",".join("?" * len(ids))
+            await tx.execute(
+                f"UPDATE received SET delivery_id = NULL WHERE delivery_id IN ({marks})", ids
+            )
+            await tx.execute(f"DELETE FROM deliveries WHERE id IN ({marks})", ids)
+        removed += len(ids)

@@ -167,3 +167,18 @@ async def test_stop_gives_up_queued_messages_and_start_brings_the_stories_back(
     await reader.say("/start")
     assert await outbox.flush() == ""  # no month-old digest
     assert not await articles.was_received(db, READER, 1)  # the story was not lost to them
+
+
+async def test_old_sent_messages_are_pruned_but_not_what_was_received(
+    admin: Chat, reader: Chat, khabar: Khabar, db: Database, clock: ManualClock
+) -> None:
+    await _subscribe_with_news(admin, reader)
+    await reader.say("/time 10:31")
+    outbox = TerminalOutbox(khabar)
+    clock.advance(timedelta(minutes=2))
+    assert "मेट्रो" in await outbox.flush()
+    assert await db.scalar("SELECT count(*) FROM deliveries") == 1
+    clock.advance(timedelta(days=31))
+    await outbox.flush()
+    assert await db.scalar("SELECT count(*) FROM deliveries") == 0
+    assert await articles.was_received(db, READER, 1)  # the story still counts as given

@@ -56,6 +56,7 @@ CREATE TABLE deliveries (
 );
 CREATE INDEX deliveries_pending ON deliveries (not_before) WHERE state = 'pending';
 CREATE INDEX deliveries_sent ON deliveries (sent_at) WHERE state = 'sent';
+CREATE INDEX deliveries_done ON deliveries (created_at) WHERE state <> 'pending';
 
 -- Which articles each subscriber has been given (by a digest in the outbox or a reply),
 -- so that no digest repeats them.
@@ -66,3 +67,4 @@ CREATE TABLE received (
     received_at  TEXT NOT NULL,
     PRIMARY KEY (chat_id, article_id)
 ) WITHOUT ROWID;
+CREATE INDEX received_delivery ON received (delivery_id) WHERE delivery_id IS NOT NULL;
