@@ -44,7 +44,7 @@ from digests.normalize import fold_nukta
 from digests.places import is_place
 from digests.stopwords import word_set
 
-MAX_NAMES = 4
+MAX_NAMES = 5
 # A name's score adds up what the text says for it: how it is named (the strongest of the
 # ways below), how often it recurs, whether it acts ("X ने", "X को", "X के मुताबिक") and
 # whether the headline has it. A name is shown from MIN_NAME_SCORE; the best one from
@@ -58,7 +58,7 @@ TITLED, INITIALS, ORGANISATION, ACRONYM, SUBJECT, CAPITALISED, LATIN_WORD = (
     1.5,
     1.0,
     1.0,
-    0.5,
+    1.0,
 )
 _PER_MENTION, _MAX_MENTIONS = 0.5, 4
 _ACTS, _IN_TITLE = 1.0, 1.0
