@@ -222,6 +222,8 @@ def _org_head_ok(tok: Tokens, k: int) -> bool:
     key = tok.keys[k]
     if key in ORG_HEADS or is_place(key) or ALIASES.get(key, key) in _KNOWN_FIRST:
         return True
+    if _LATIN_LETTER.match(key) and key.isascii():
+        return True  # "NSO ग्रुप", "Tata समूह": a Latin name heads the organisation
     return "-" in key and all(is_place(part) for part in key.split("-"))
 
 
