@@ -14,7 +14,7 @@ from itertools import islice
 import regex
 
 from digests.normalize import fold_nukta
-from digests.wordchars import WORD_RE
+from digests.wordchars import LATIN_LETTER_NAMES, WORD_RE
 
 # Words: letters, marks and digits joined by "-" or "." ("CERT-IN", "2.5"). WORD_PATTERN is
 # the definition (for `regex` users); the scanning uses the same class built for stdlib re.
@@ -105,34 +105,7 @@ _ABBREVIATIONS = frozenset(
 )
 # Devanagari spellings of Latin letter names used as initials ("एन. के. सिंह"). जी and
 # ई are left out: "जी." can end a sentence, ई. is in the abbreviation list.
-_DEVANAGARI_INITIALS = frozenset(
-    [
-        "ए",
-        "बी",
-        "सी",
-        "डी",
-        "एफ",
-        "एच",
-        "आई",
-        "जे",
-        "के",
-        "एल",
-        "एम",
-        "एन",
-        "ओ",
-        "पी",
-        "क्यू",
-        "आर",
-        "एस",
-        "टी",
-        "यू",
-        "वी",
-        "डब्ल्यू",
-        "एक्स",
-        "वाई",
-        "जेड",
-    ]
-)
+_DEVANAGARI_INITIALS = frozenset(LATIN_LETTER_NAMES) - {"जी", "ई"}
 
 # Lines ending like this introduce what follows ("WhatsApp ने बताया-" + quotation).
 _INTRO_END = ("-", ":", "ः", "–", "—")

@@ -36,3 +36,33 @@ MARK_CHARS = _class_ranges(_CATEGORIES, "M")
 del _CATEGORIES
 # The same words as sentences.WORD_PATTERN: runs of word characters, joined by "-" or ".".
 WORD_RE = re.compile(f"[{WORD_CHARS}]+(?:[-.][{WORD_CHARS}]+)*")
+
+# The Latin alphabet's letter names as Hindi writes them ("एन. के. सिंह", "एएनआई").
+LATIN_LETTER_NAMES: tuple[str, ...] = (
+    "ए",
+    "बी",
+    "सी",
+    "डी",
+    "ई",
+    "एफ",
+    "जी",
+    "एच",
+    "आई",
+    "जे",
+    "के",
+    "एल",
+    "एम",
+    "एन",
+    "ओ",
+    "पी",
+    "क्यू",
+    "आर",
+    "एस",
+    "टी",
+    "यू",
+    "वी",
+    "डब्ल्यू",
+    "एक्स",
+    "वाई",
+    "जेड",
+)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from digests.calendar_hi import month_keys, weekday_keys
 from digests.stopwords import STOPWORDS, word_set
+from digests.wordchars import LATIN_LETTER_NAMES
 
 MONTHS = month_keys()
 WEEKDAYS = weekday_keys()
@@ -104,34 +105,7 @@ NEWS_AGENCIES = word_set(
 ALIASES = {"बीजेपी": "भाजपा", "इस्राइल": "इजरायल"}
 
 # Devanagari spellings of Latin letter names: "एएनआई", "डीसीजीआई" are acronyms.
-LETTER_NAMES = (
-    "ए",
-    "बी",
-    "सी",
-    "डी",
-    "ई",
-    "एफ",
-    "जी",
-    "एच",
-    "आई",
-    "जे",
-    "के",
-    "एल",
-    "एम",
-    "एन",
-    "ओ",
-    "पी",
-    "क्यू",
-    "आर",
-    "एस",
-    "टी",
-    "यू",
-    "वी",
-    "डब्ल्यू",
-    "एक्स",
-    "वाई",
-    "जेड",
-)
+LETTER_NAMES = LATIN_LETTER_NAMES
 # Acronyms that are things or titles, not actors.
 NOT_ACTORS = word_set(
     """
