@@ -38,6 +38,9 @@ def _logging(verbose: bool, default: int) -> None:
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    if not verbose:
+        # The digest tick runs every 30 s; APScheduler would log each run at INFO.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
