@@ -198,8 +198,64 @@ KNOWN_PLACES = _names(
     काठमांडू
     ढाका
     कोलंबो
+    ताइवान
+    ताइपे
+    हांगकांग
+    वियतनाम
+    फिलीपींस
+    मालदीव
+    मिस्र
+    सीरिया
+    यमन
+    ओमान
+    कुवैत
+    बहरीन
+    जॉर्डन
+    लेबनान
+    स्विट्जरलैंड
+    नीदरलैंड
+    बेल्जियम
+    स्वीडन
+    नॉर्वे
+    डेनमार्क
+    फिनलैंड
+    पोलैंड
+    ग्रीस
+    पुर्तगाल
+    आयरलैंड
+    स्कॉटलैंड
+    वेस्टइंडीज
+    वेस्ट इंडीज
+    जिम्बाब्वे
+    केन्या
+    नाइजीरिया
+    उत्तर कोरिया
+    दक्षिण कोरिया
+    साउथ कोरिया
+    सिडनी
+    मेलबर्न
+    शंघाई
     """
 )
+
+# Buildings where news happens (a house of parliament, a seat of government): any mention
+# of one is a place of the story, with or without "में" after it ("व्हाइट हाउस के रोज
+# गार्डन में").
+VENUES = _names(
+    """
+    लोकसभा
+    राज्यसभा
+    संसद
+    विधानसभा
+    विधान सभा
+    विधान परिषद
+    व्हाइट हाउस
+    राष्ट्रपति भवन
+    राजभवन
+    क्रेमलिन
+    """
+)
+KNOWN_PLACES |= VENUES
 
 # First words of the multi-word names ("उत्तर" of "उत्तर प्रदेश"): a two-word place is only
 # looked up when its first word is one of these.

@@ -28,6 +28,9 @@ __all__ = ["KIND_ORDER", "MAX_FACT_CHARS", "MAX_QUOTE_WORDS", "extract_facts", "
 # A second fact of a kind already on the card must be at least this strong (a full date,
 # a count with its unit or scale, a quotation with its speaker, a place named repeatedly).
 SECOND_FACT_MIN_SCORE = 3.0
+# At most this many facts of a kind on a card, so a short card is not three figures in a
+# row; a card has one key statement.
+MAX_PER_KIND = {"when": 2, "who": 1, "number": 2, "where": 2, "quote": 1}
 # Order in which kinds are offered when several compete for a short card.
 KIND_ORDER = ("when", "who", "number", "where", "quote")
 # Fact extraction looks at the opening of very long texts only: facts of a news story are
@@ -111,6 +114,8 @@ def facts_from(
                 continue
             candidate = by_kind[kind][rank]
             if rank and candidate.score < SECOND_FACT_MIN_SCORE:
+                continue
+            if len(chosen[kind]) >= MAX_PER_KIND[kind]:
                 continue  # a weak second fact of a kind pads the card, it tells little
             key = phrase_key(candidate.text)
             words = _words(candidate.text)

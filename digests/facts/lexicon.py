@@ -167,11 +167,23 @@ GENERIC_SPEAKERS = word_set(
     बयान शिकायत आदेश लोगों लोग
     """
 )
+# Media as a source ("ताइपे टाइम्स के मुताबिक", "रिपोर्ट के अनुसार") attributes facts, it
+# makes no statement of its own: not a speaker for a `quote`.
+MEDIA_SOURCES = word_set(
+    """
+    रिपोर्ट रिपोर्ट्स रिपोर्टों टाइम्स मीडिया अखबार अख़बार एजेंसी एजेंसियों चैनल न्यूज़ न्यूज
+    पत्रिका सूत्रों सूत्र
+    """
+)
+# "एक युवक ने बताया", "किसी अधिकारी ने कहा": the speaker is someone unnamed.
+INDEFINITE = word_set("एक किसी कुछ")
 
 # Places --------------------------------------------------------------------------------------
 # "कैमला गांव", "करनाल जिले": the word before these is a place.
 PLACE_NOUNS = word_set("गांव गाँव जिले जिला शहर कस्बे कस्बा तहसील प्रखंड थाना थाने")
 PLACE_POSTPOSITIONS = word_set("में से पहुंचे पहुंची पहुंचा")
+# "वेस्टइंडीज दौरे से": a known place before these is where the story goes.
+TOUR_WORDS = word_set("दौरे दौरा दौरों यात्रा")
 
 # Phrase boundaries -----------------------------------------------------------------------------
 # A name never contains these (pronouns, postpositions, auxiliaries, conjunctions).

@@ -5,6 +5,9 @@ to be speech rather than a quoted term); the speaker is the name before the last
 words leading into the quotation ("WhatsApp ने बयान जारी कर बताया-"). Reported speech comes
 from "X ने कहा कि Y" and "X के मुताबिक, Y". Quotes are cut to their first sentence and to
 MAX_QUOTE_WORDS, so a card line stays short, and a quote already in the summary is dropped.
+A quote needs a named speaker to stand on its own: words with no speaker, an unnamed one
+("एक युवक ने बताया") or a media source ("रिपोर्ट के मुताबिक", which attributes facts rather
+than making a statement) are not offered.
 """
 
 from __future__ import annotations
@@ -15,7 +18,14 @@ from collections.abc import Iterable
 import regex
 
 from digests.facts.candidate import Candidate, phrase_key
-from digests.facts.lexicon import CALENDAR, GENERIC_SPEAKERS, ROLES, TIME_WORDS
+from digests.facts.lexicon import (
+    CALENDAR,
+    GENERIC_SPEAKERS,
+    INDEFINITE,
+    MEDIA_SOURCES,
+    ROLES,
+    TIME_WORDS,
+)
 from digests.facts.tokens import Tokens, is_number
 from digests.sentences import count_words, split_sentences
 from digests.stopwords import STOPWORDS
@@ -51,7 +61,7 @@ _ACCORDING_TO = regex.compile(
     r"^(?P<pre>.{1,80}?)\s+(?:के|की)\s+(?:मुताबिक|मुताबिक़|अनुसार|हवाले\s+से)\s*,?\s+(?P<said>.+)$"
 )
 _EDGE = " ,;:-–—।॥.()[]\"'“”‘’"
-_DIRECT_SCORE, _ANONYMOUS_SCORE, _REPORTED_SCORE = 3.0, 2.0, 1.5
+_DIRECT_SCORE, _REPORTED_SCORE = 3.0, 1.5
 
 
 def speaker(context: str) -> str:
@@ -74,8 +84,10 @@ def speaker(context: str) -> str:
     roles = [k for k in range(first, ne - 1) if keys[k] in ROLES]
     if roles:
         first = roles[-1] + 1  # "AIMIM प्रमुख असदुद्दीन ओवैसी ने" -> "असदुद्दीन ओवैसी"
-    if first == ne or keys[ne - 1] in GENERIC_SPEAKERS:
-        return ""  # "वर्तमान स्थिति के अनुसार" names no speaker
+    if first == ne or keys[ne - 1] in GENERIC_SPEAKERS or keys[ne - 1] in MEDIA_SOURCES:
+        return ""  # "वर्तमान स्थिति के अनुसार" names no speaker, "रिपोर्ट के मुताबिक" no statement
+    if first > 0 and keys[first - 1] in INDEFINITE:
+        return ""  # "एक युवक ने बताया": someone unnamed
     return tok.span(first, ne - 1)
 
 
@@ -131,10 +143,9 @@ def direct_quotes(text: str, excluded: str) -> list[Candidate]:
         if excluded and phrase_key(quote.rstrip("…")) in excluded:
             continue  # already in the summary
         name = speaker(_lead_in(text, m.start()))
-        phrase = f"{name}: “{quote}”" if name else f"“{quote}”"
-        out.append(
-            Candidate("quote", phrase, _DIRECT_SCORE if name else _ANONYMOUS_SCORE, m.start())
-        )
+        if not name:
+            continue  # words without a speaker do not stand on their own on a card
+        out.append(Candidate("quote", f"{name}: “{quote}”", _DIRECT_SCORE, m.start()))
     return out
 
 

@@ -1,7 +1,8 @@
 """`where` facts: the dateline's place, and places the story happens in.
 
 The dateline ("चंडीगढ़:", "लखनऊ.") is the surest place and ranks first. Other places are
-known names or town-like words (digests/places.py) before "में"/"से"/"पहुंचे", or any
+known names or town-like words (digests/places.py) before "में"/"से"/"पहुंचे" or a word
+of travel ("वेस्टइंडीज दौरे"), any mention of a venue ("लोकसभा", "व्हाइट हाउस"), or any
 name before "गांव"/"जिले"/"शहर" ("कैमला गांव", "करनाल जिले").
 """
 
@@ -11,10 +12,17 @@ from collections import Counter
 
 from digests.dateline import dateline_only, split_dateline
 from digests.facts.candidate import Candidate, phrase_key
-from digests.facts.lexicon import CALENDAR, GENERIC, PLACE_NOUNS, PLACE_POSTPOSITIONS, ROLES
+from digests.facts.lexicon import (
+    CALENDAR,
+    GENERIC,
+    PLACE_NOUNS,
+    PLACE_POSTPOSITIONS,
+    ROLES,
+    TOUR_WORDS,
+)
 from digests.facts.tokens import Tokens, is_number
 from digests.facts.wordkinds import WordKinds, word_kinds
-from digests.places import PLACE_FIRST_WORDS, PLACE_KEYS, is_place
+from digests.places import PLACE_FIRST_WORDS, PLACE_KEYS, VENUES, is_place
 from digests.stopwords import STOPWORDS
 
 # The dateline outranks any repeated place: it is where the report comes from.
@@ -45,7 +53,7 @@ def _marked_after(tok: Tokens, j: int) -> bool:
     if k >= len(tok) or tok.seps[k] != " ":
         return False
     key = tok.keys[k]
-    if key in PLACE_POSTPOSITIONS or key in PLACE_NOUNS:
+    if key in PLACE_POSTPOSITIONS or key in PLACE_NOUNS or key in TOUR_WORDS:
         return True
     return key == "के" and k + 1 < len(tok) and tok.keys[k + 1] == "पास"
 
@@ -107,7 +115,7 @@ def where_candidates(
         last = _place_at(tok, i)
         if last is None:
             continue
-        if _marked_after(tok, last):
+        if _marked_after(tok, last) or " ".join(tok.keys[i : last + 1]) in VENUES:
             spans.append((i, last))
         inner = _inner_place(tok, last)
         if inner:

@@ -248,6 +248,38 @@ def test_quote_according_to_source() -> None:
     assert quotes == ["मोनिका: कंगना ने पढ़ाई के दौरान ही एक्टिंग की ट्रेनिंग लेना शुरू किया था"]
 
 
+def test_quote_without_a_speaker_is_not_offered() -> None:
+    body = "बैठक के बाद सब चुप रहे। “उनके संगठन की कई प्रमुख मांगें अभी बाकी हैं।”"
+    assert _texts(extract_facts(body), "quote") == []
+
+
+def test_quote_attributed_to_media_report_is_not_a_statement() -> None:
+    body = "ताइपे टाइम्स के मुताबिक, पिछले साल मई में कपल के बीच लड़ाई हुई थी।"
+    assert _texts(extract_facts(body), "quote") == []
+    body = "रिपोर्ट के अनुसार दोनों ने बिना किसी को बताए शादी कर ली थी।"
+    assert _texts(extract_facts(body), "quote") == []
+
+
+def test_quote_by_an_unnamed_person_gives_way_to_a_named_speaker() -> None:
+    body = (
+        "एक युवक ने बताया कि- 'हम 11 लोग थे जब हम नहा रहे थे तब कुछ लोग आए।' "
+        "पुलिस ने बताया कि- 'यह आपसी रंजिश का मामला है और जांच जारी है।'"
+    )
+    quotes = _texts(extract_facts(body, limit=10), "quote")
+    assert quotes == ["पुलिस: “यह आपसी रंजिश का मामला है और जांच जारी है।”"]
+
+
+def test_one_quote_and_at_most_two_numbers_per_card() -> None:
+    body = (
+        "मंत्री राम कुमार ने कहा, “सभी 20 स्कूल सोमवार तक बंद रहेंगे और परीक्षाएं टलेंगी।” "
+        "सांसद श्याम लाल ने कहा, “हम 30 गांवों में राहत सामग्री भेज रहे हैं और मदद करेंगे।” "
+        "बाढ़ में 15 घर, 40 दुकानें और 300 पेड़ बह गए।"
+    )
+    facts = extract_facts(body, limit=10)
+    assert len(_texts(facts, "quote")) == 1
+    assert len(_texts(facts, "number")) <= 2
+
+
 # --- where ----------------------------------------------------------------------------------
 
 
@@ -258,3 +290,20 @@ def test_where_agency_dateline_village_and_place_within_region() -> None:
     assert _texts(extract_facts(body), "where") == ["कैमला"]
     body = "हरियाणा के यमुना नगर में युवकों पर हमला हुआ और पुलिस जांच कर रही है।"
     assert _texts(extract_facts(body), "where") == ["यमुना नगर"]
+
+
+def test_where_country_from_gazetteer() -> None:
+    body = "ताइवान में एक पति को पत्नी का अकाउंट हैक करने पर सजा हुई है।"
+    assert _texts(extract_facts(body), "where") == ["ताइवान"]
+
+
+def test_where_venue_without_postposition() -> None:
+    body = "व्हाइट हाउस के रोज गार्डन (गुलाब उद्यान) में हुई मीडिया टॉक में राष्ट्रपति भी थे।"
+    assert _texts(extract_facts(body), "where") == ["व्हाइट हाउस"]
+    body = "ओवैसी ने शुक्रवार को लोकसभा में सुरक्षा का मुद्दा उठाया और सवाल पूछे।"
+    assert _texts(extract_facts(body), "where") == ["लोकसभा"]
+
+
+def test_where_known_place_before_tour() -> None:
+    body = "टीम का नया साइकल जुलाई में वेस्टइंडीज दौरे से शुरू होगा और दो टेस्ट होंगे।"
+    assert _texts(extract_facts(body), "where") == ["वेस्टइंडीज"]
