@@ -7,6 +7,7 @@ them; the outbox sender reaches Telegram through `TelegramTransport`.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import warnings
 from datetime import timedelta
@@ -63,6 +64,11 @@ from bot.runner import Runner
 from bot.telegram_http import AiohttpRequest
 from storage.db import Database
 
+# python-telegram-bot 22.2+ warns on every 429 (even inside its own RetryAfter.__init__)
+# unless the process opts in to the coming behaviour, `retry_after` as a timedelta, which
+# translate_error already handles. Set before the library makes any request.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
 log = logging.getLogger(__name__)
 
 
@@ -84,9 +90,7 @@ def _seconds(value: int | timedelta) -> float:
 def translate_error(exc: TelegramError) -> Exception:
     """Map python-telegram-bot's exceptions to what the outbox sender should do."""
     if isinstance(exc, RetryAfter):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return RateLimited(_seconds(exc.retry_after))
+        return RateLimited(_seconds(exc.retry_after))
     if isinstance(exc, ChatMigrated):
         return ChatMoved(exc.new_chat_id)
     if isinstance(exc, Forbidden):
