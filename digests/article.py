@@ -6,8 +6,6 @@ with no Devanagari to speak of, or text with no real sentence once clutter is go
 
 from __future__ import annotations
 
-import hashlib
-
 import regex
 
 from digests.clean import clean_text, split_title
@@ -129,5 +127,7 @@ def digest_article(raw: str, title: str | None = None) -> Digested:
 def content_hash(body: str) -> str:
     """sha256 of the body's lower-cased word tokens, so re-pastes with other spacing or
     page clutter hash alike and are caught as duplicates."""
+    import hashlib  # here: only storing an article needs it, not `khabar summarize`
+
     words = " ".join(t.casefold() for t in word_tokens(clean_text(body)))
     return hashlib.sha256(words.encode("utf-8")).hexdigest()

@@ -7,20 +7,16 @@ stray label (the summariser skips short lines anyway).
 
 from __future__ import annotations
 
-import re
-from itertools import islice
-
 import regex
 
 from digests.normalize import fold_nukta
-from digests.wordchars import WORD_CHARS
+from digests.wordchars import WORD_RE
 
 # Lines longer than this are never clutter by prefix rules: real paragraphs are long.
 _MAX_PREFIX_WORDS = 25
 # A line this long has more than _MAX_PREFIX_WORDS words (or is one runaway token), so only
 # the promo-paragraph rule can apply; skipping the other checks keeps cleaning cheap.
 _MAX_LABEL_CHARS = 600
-_WORD = re.compile(f"[{WORD_CHARS}]+")
 
 # Whole-line labels (compared case-folded, nukta-folded, spaces collapsed, trailing
 # punctuation removed).
@@ -191,6 +187,48 @@ def strip_inline_clutter(line: str) -> str:
     return _AD_TOKEN.sub(" ", line).strip()
 
 
+def _single_spaced(text: str) -> str:
+    """The text with single spaces, as " ".join(text.split()), without splitting it if it
+    already is like that.
+
+    Whitespace other than " " is never printable, so a printable text without "  " at
+    either end or inside is its own result (a normalised line always is).
+    """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
+
+
+# Words are counted in a prefix of a line first: this many characters hold more than
+# _MAX_PREFIX_WORDS words of any real line.
+_WORD_COUNT_PREFIX_CHARS = 300
+
+
+def _runs(text: str) -> int:
+    """How many runs of word characters `text` has ("CERT-IN" is two, unlike count_words).
+
+    Read from WORD_RE's words, which join runs by "-" or ".": each "-" or "." inside a word
+    joins two runs. (No pattern of its own: every word-character class costs milliseconds
+    to compile at start-up.)
+    """
+    words = WORD_RE.findall(text)
+    joined = "".join(words)
+    return len(words) + joined.count("-") + joined.count(".")
+
+
+def _words_up_to(text: str, most: int) -> int:
+    """min(number of word-character runs in `text`, most + 1): "at most `most`" is asked.
+
+    A prefix never has more runs than the whole text (a run cut at the end of the prefix
+    still counts once), so a prefix with more than `most` of them decides.
+    """
+    prefix = text[:_WORD_COUNT_PREFIX_CHARS]
+    runs = _runs(prefix)
+    if runs <= most and len(prefix) < len(text):
+        runs = _runs(text)
+    return min(runs, most + 1)
+
+
 def is_clutter_line(line: str) -> bool:
     """Tell whether one (already normalised) line is page furniture, not article text."""
     text = line.strip()
@@ -201,11 +239,11 @@ def is_clutter_line(line: str) -> bool:
     if not _LETTER_OR_DIGIT.search(text):
         return True  # "×", "***", "—", emoji-only lines
     folded = fold_nukta(text).casefold()
-    key = " ".join(folded.split()).rstrip(_TRAILING_PUNCT)
+    key = _single_spaced(folded).rstrip(_TRAILING_PUNCT)
     if key in _EXACT:
         return True
     # Only "at most 12" and "at most 25" matter: counting stops after 26 words.
-    words = sum(1 for _ in islice(_WORD.finditer(text), _MAX_PREFIX_WORDS + 1))
+    words = _words_up_to(text, _MAX_PREFIX_WORDS)
     short_label = words <= _MAX_BYLINE_WORDS and "।" not in text
     if short_label and (
         _BYLINE_PREFIX.match(folded)
@@ -245,6 +283,15 @@ _POINTER_SENTENCE = regex.compile(
 )
 
 
+# Every pointer names reading or watching: a sentence without these in its first characters
+# is not asked the regex (the summary asks about each of its candidate sentences). Case
+# folding gives "read" only from "read" in any case.
+_POINTER_VERBS = ("पढ", "देख")
+
+
 def is_pointer_sentence(sentence: str) -> bool:
     """Whether a sentence is a pointer to another story rather than part of this one."""
-    return bool(_POINTER_SENTENCE.match(fold_nukta(sentence[:40])))
+    head = fold_nukta(sentence[:40])
+    if not (_POINTER_VERBS[0] in head or _POINTER_VERBS[1] in head or "read" in head.lower()):
+        return False
+    return bool(_POINTER_SENTENCE.match(head))

@@ -86,8 +86,29 @@ _MAX_PLACE_WORDS = 3
 _MAX_AFTER_PLACE_CHARS = 1 + 30 + 1 + 1 + 20 + 1
 
 
+def _more_visible_chars(text: str, limit: int) -> bool:
+    """Whether `text` has more than `limit` characters that are not white space.
+
+    Counted in a prefix first: the rest of a sentence runs to hundreds of characters, and
+    splitting all of it only to learn that it is longer than a dateline cost more than the
+    dateline regex.
+    """
+    if len(text) <= limit:
+        return False
+    head = text[: 4 * limit]
+    if _visible_chars(head) > limit:
+        return True
+    return len(head) < len(text) and _visible_chars(text) > limit
+
+
 def _visible_chars(text: str) -> int:
-    """Characters of `text` that are not white space."""
+    """Characters of `text` that are not white space.
+
+    Every white space character but " " is unprintable, so a printable text (a normalised
+    sentence always is) is counted without splitting it.
+    """
+    if text.isprintable():
+        return len(text) - text.count(" ")
     return len("".join(text.split()))
 
 
@@ -107,13 +128,23 @@ def _plausible_place(place: str, sep: str) -> bool:
 
 # The summary and the `where` facts both ask about an article's first sentences (the same
 # string objects): the answers are remembered for the few most recent sentences instead of
-# running the regexes twice. Small, so a runaway paste's long "sentences" are not kept.
+# running the regexes twice. Small, so a runaway paste's long "sentences" are not kept. Most
+# sentences have no dateline mark near the start and are answered before the cache, whose
+# lookup (hashing the whole sentence) costs more than that test.
 _RECENT_SENTENCES = 32
 
 
-@lru_cache(maxsize=_RECENT_SENTENCES)
 def split_dateline(sentence: str) -> tuple[str | None, str]:
     """(dateline place or None, sentence without the dateline)."""
+    head = sentence[:_DATELINE_CHARS]
+    if "(" not in head and ":" not in head and "ः" not in head and "|" not in head:
+        return None, sentence  # no dateline mark near the start: skip the regexes
+    return _split_marked_dateline(sentence)
+
+
+@lru_cache(maxsize=_RECENT_SENTENCES)
+def _split_marked_dateline(sentence: str) -> tuple[str | None, str]:
+    """split_dateline for a sentence with "(", ":", "ः" or "|" in its first characters."""
     head = sentence[:_DATELINE_CHARS]
     if "(" in head:
         m = _AGENCY_DATELINE.match(sentence)
@@ -131,13 +162,18 @@ def split_dateline(sentence: str) -> tuple[str | None, str]:
     return None, sentence
 
 
-@lru_cache(maxsize=_RECENT_SENTENCES)
 def dateline_only(sentence: str) -> str | None:
     """The place when the whole sentence is a dateline ("लखनऊ।"), else None."""
     sentence = sentence.strip()
     words = sentence.split(None, _MAX_PLACE_WORDS)
-    if len(words) > _MAX_PLACE_WORDS and _visible_chars(words[-1]) > _MAX_AFTER_PLACE_CHARS:
+    if len(words) > _MAX_PLACE_WORDS and _more_visible_chars(words[-1], _MAX_AFTER_PLACE_CHARS):
         return None  # a sentence, not a dateline: no need for the regex
+    return _dateline_sentence(sentence)
+
+
+@lru_cache(maxsize=_RECENT_SENTENCES)
+def _dateline_sentence(sentence: str) -> str | None:
+    """dateline_only for a stripped sentence short enough to be a dateline."""
     m = _DATELINE_SENTENCE.match(sentence)
     if m and _plausible_place(m.group("place"), ""):
         return m.group("place")

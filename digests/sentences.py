@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from itertools import islice
+from operator import add
 
 import regex
 
@@ -185,7 +186,9 @@ def _is_full_stop(para: str, start: int, end: int, seg_start: int) -> bool:
 
 def _split_paragraph(para: str) -> list[str]:
     """Split one paragraph (no newlines) into sentences."""
-    if not any(mark in para for mark in _NOT_DANDA_ENDS):
+    if not (
+        "." in para or "?" in para or "!" in para or "…" in para or "॥" in para or "://" in para
+    ):  # none of _NOT_DANDA_ENDS
         return _split_at_dandas(para)
     out: list[str] = []
     seg_start = 0
@@ -221,8 +224,8 @@ def _split_at_dandas(para: str) -> list[str]:
     finds several times faster than the scanner's loop.
     """
     parts = _DANDA_END.split(para)  # text, end, text, end, ..., text after the last end
-    ended = zip(parts[0:-1:2], parts[1::2], strict=True)
-    out = [sentence for text, end in ended if (sentence := (text + end).strip())]
+    # Each text joined to its end and stripped, the empty ones dropped, all at C speed.
+    out = list(filter(None, map(str.strip, map(add, parts[0:-1:2], parts[1::2]))))
     tail = parts[-1].strip()
     if tail:
         out.append(tail)

@@ -2,10 +2,13 @@
 
 Words are counted for every length limit and split for every fact, on the hot path of each
 pasted article. `regex` can say [\\p{L}\\p{M}\\p{N}] directly but scans it about half as fast
-as stdlib `re` scans an explicit class of ranges, so the ranges are built once, at import
-(about 10 ms, paid by every `khabar` start), from unicodedata. Only the Basic Multilingual
-Plane is covered: letters beyond it (historic scripts, mathematical letters) are not news
-text; emoji never were letters.
+as stdlib `re` scans an explicit class of ranges. Only the Basic Multilingual Plane is
+covered: letters beyond it (historic scripts, mathematical letters) are not news text; emoji
+never were letters.
+
+The ranges come from digests/unicode_ranges.py, written for the Unicode version of Python
+3.11's unicodedata; under another version they are worked out from unicodedata at import
+(about 10 ms, paid by every `khabar` start, which is why they are kept).
 """
 
 from __future__ import annotations
@@ -13,29 +16,53 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from digests import unicode_ranges
+
 _BMP = 0x10000
-# Every BMP code point's general category, two letters each ("Lo", "Mn", ...): the ranges
-# are read from this string by regex, at C speed (a Python loop over 65,536 code points is
-# what made this module slow to import).
-_CATEGORIES = "".join(map(unicodedata.category, map(chr, range(_BMP))))
 
 
-def _class_ranges(categories: str, wanted: str) -> str:
-    """The inside of a character class for the code points whose major category is wanted."""
+def class_ranges(wanted: str) -> list[tuple[int, int]]:
+    """(first, last) code points of the BMP runs whose major category is one of `wanted`.
+
+    Every code point's category is put in one string, two letters each ("Lo", "Mn", ...),
+    and the runs are read from it by a regex at C speed (a Python loop over 65,536 code
+    points is what made this slow).
+    """
+    categories = "".join(map(unicodedata.category, map(chr, range(_BMP))))
     runs = re.finditer(f"(?:[{wanted}][a-z])+", categories)
+    return [(run.start() // 2, run.end() // 2 - 1) for run in runs]
+
+
+def _parse_ranges(text: str) -> list[tuple[int, int]]:
+    """The (first, last) pairs of unicode_ranges' "0030-0039 00AA ..." notation."""
+    pairs = []
+    for item in text.split():
+        first, _, last = item.partition("-")
+        pairs.append((int(first, 16), int(last or first, 16)))
+    return pairs
+
+
+def _class(ranges: list[tuple[int, int]]) -> str:
+    """The inside of a character class for the given ranges."""
     parts = []
-    for run in runs:
-        a, b = run.start() // 2, run.end() // 2 - 1
+    for a, b in ranges:
         parts.append(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}")
     return "".join(parts)
 
 
-WORD_CHARS = _class_ranges(_CATEGORIES, "LMN")
+if unicodedata.unidata_version == unicode_ranges.UNIDATA_VERSION:
+    _WORD_RANGES = _parse_ranges(unicode_ranges.WORD_RANGES)
+    _MARK_RANGES = _parse_ranges(unicode_ranges.MARK_RANGES)
+else:  # pragma: no cover - another Python's Unicode tables
+    _WORD_RANGES = class_ranges("LMN")
+    _MARK_RANGES = class_ranges("M")
+WORD_CHARS = _class(_WORD_RANGES)
 # Combining marks (\p{M}), for the mark-run rule of normalize.
-MARK_CHARS = _class_ranges(_CATEGORIES, "M")
-del _CATEGORIES
+MARK_CHARS = _class(_MARK_RANGES)
 # The same words as sentences.WORD_PATTERN: runs of word characters, joined by "-" or ".".
-WORD_RE = re.compile(f"[{WORD_CHARS}]+(?:[-.][{WORD_CHARS}]+)*")
+# Possessive: a word never gives back characters (nothing follows it in the pattern), which
+# spares the engine its backtracking bookkeeping: the same words, about a tenth faster.
+WORD_RE = re.compile(f"[{WORD_CHARS}]++(?:[-.][{WORD_CHARS}]++)*+")
 
 # The Latin alphabet's letter names as Hindi writes them ("एन. के. सिंह", "एएनआई").
 LATIN_LETTER_NAMES: tuple[str, ...] = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from digests.facts.candidate import Candidate, phrase_key
+from digests.facts.candidate import Candidate, Shown, phrase_key
 from digests.facts.numbers import number_candidates
 from digests.facts.quotes import MAX_QUOTE_WORDS, direct_quotes, reported_speech
 from digests.facts.tokens import Tokens
@@ -53,7 +53,7 @@ def _sentences_with_pos(text: str, paragraphs: list[list[str]]) -> list[tuple[st
 
 
 def _candidates(
-    text: str, title: str, paragraphs: list[list[str]], excluded: str
+    text: str, title: str, paragraphs: list[list[str]], shown: Shown
 ) -> Iterator[Candidate]:
     full = f"{title}\n{text}" if title else text
     tok = Tokens.of(full)
@@ -69,21 +69,33 @@ def _candidates(
     who = who_candidate(tok, title_keys, kinds)
     if who:
         yield who
-    direct = direct_quotes(text, excluded)
+    direct = direct_quotes(text, shown)
     yield from direct
-    if not any(": " in q.text for q in direct):
+    if not direct or not any(": " in q.text for q in direct):
         # Reported speech ranks below a quotation with its speaker, so it is only looked
         # for when there is no such quotation.
-        yield from reported_speech(sentences, excluded)
+        yield from reported_speech(sentences, shown)
     yield from where_candidates(
         tok, sentences, body_start=offset, title_keys=title_keys, kinds=kinds
     )
 
 
-def _words(text: str) -> frozenset[str]:
-    # Case-folding the whole text gives the same words as folding each word: folding keeps
-    # every character a word character or not, and never makes a "-" or ".".
-    return frozenset(word_tokens(fold_nukta(text).casefold()))
+def _rank(candidate: Candidate) -> tuple[float, int]:
+    """Best first: the highest score, then the earliest in the text."""
+    return -candidate.score, candidate.pos
+
+
+def _words(key: str, text: str) -> frozenset[str]:
+    """The case- and nukta-folded words of a fact's `text`, whose phrase_key is `key`.
+
+    Read from the key, which is already folded, unless the text has a joiner: phrase_key
+    drops joiners, and a joiner splits a word here (case-folding the whole text gives the
+    same words as folding each word: folding keeps every character a word character or
+    not, and never makes a "-" or ".").
+    """
+    if "\u200c" in text or "\u200d" in text:
+        return frozenset(word_tokens(fold_nukta(text).casefold()))
+    return frozenset(word_tokens(key))
 
 
 def facts_from(
@@ -97,15 +109,18 @@ def facts_from(
     if limit <= 0 or not (text or title):
         return ()
     by_kind: dict[str, list[Candidate]] = {kind: [] for kind in KIND_ORDER}
-    for candidate in _candidates(text, title, paragraphs, phrase_key(exclude)):
+    for candidate in _candidates(text, title, paragraphs, Shown(exclude)):
         if candidate.text.strip():
             by_kind[candidate.kind].append(candidate)
-    for kind in by_kind:
-        by_kind[kind].sort(key=lambda c: (-c.score, c.pos))
+    for ranked in by_kind.values():
+        if len(ranked) > 1:
+            ranked.sort(key=_rank)
     facts: list[Fact] = []
-    chosen: dict[str, list[frozenset[str]]] = {kind: [] for kind in KIND_ORDER}
+    # The facts chosen of each kind as (phrase_key, text); their words are only worked out
+    # when a second fact of the kind is weighed against them.
+    chosen: dict[str, list[tuple[str, str]]] = {kind: [] for kind in KIND_ORDER}
     seen: set[str] = set()
-    depth = max((len(v) for v in by_kind.values()), default=0)
+    depth = max(map(len, by_kind.values()))
     for rank in range(depth):
         if len(facts) >= limit:
             break
@@ -115,14 +130,18 @@ def facts_from(
             candidate = by_kind[kind][rank]
             if rank and candidate.score < SECOND_FACT_MIN_SCORE:
                 continue
-            if len(chosen[kind]) >= MAX_PER_KIND[kind]:
+            earlier = chosen[kind]
+            if len(earlier) >= MAX_PER_KIND[kind]:
                 continue  # a weak second fact of a kind pads the card, it tells little
             key = phrase_key(candidate.text)
-            words = _words(candidate.text)
-            if key in seen or any(words <= w or w <= words for w in chosen[kind]):
-                continue  # "13 फरवरी" after "13 फरवरी की शाम"
+            if key in seen:
+                continue
+            if earlier:
+                words = _words(key, candidate.text)
+                if any(words <= w or w <= words for w in (_words(*e) for e in earlier)):
+                    continue  # "13 फरवरी" after "13 फरवरी की शाम"
             seen.add(key)
-            chosen[kind].append(words)
+            earlier.append((key, candidate.text))
             facts.append(Fact(kind, candidate.text))
     return tuple(facts)
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 import regex
 
-from digests.facts.candidate import Candidate, phrase_key
+from digests.facts.candidate import Candidate, Shown
 from digests.facts.lexicon import (
     CALENDAR,
     GENERIC_SPEAKERS,
@@ -26,7 +26,7 @@ from digests.facts.lexicon import (
     ROLES,
     TIME_WORDS,
 )
-from digests.facts.tokens import Tokens, is_number
+from digests.facts.tokens import fold_keys, is_number, split_parts
 from digests.sentences import count_words, split_sentences
 from digests.stopwords import STOPWORDS
 from digests.trim import truncate_words
@@ -69,14 +69,17 @@ def speaker(context: str) -> str:
     at = context.rfind(" ने")
     if at < 0:
         return ""
-    # Only the few words before that "ने" can be the speaker: tokenize just those.
-    tok = Tokens.of(context[max(0, at - _SPEAKER_CONTEXT_CHARS) : at + 4])
-    keys = tok.keys
+    # Only the few words before that "ने" can be the speaker: tokenize just those (words and
+    # separators only, no Tokens: this runs for every quotation and "X ने कहा कि").
+    window = context[max(0, at - _SPEAKER_CONTEXT_CHARS) : at + 4]
+    parts = split_parts(window)
+    seps = parts[0::2]
+    keys = fold_keys(parts[1::2], window)
     if "ने" not in keys:
         return ""
     ne = len(keys) - 1 - keys[::-1].index("ने")
     first = ne
-    while first > 0 and ne - first < _MAX_SPEAKER_WORDS and tok.seps[first] == " ":
+    while first > 0 and ne - first < _MAX_SPEAKER_WORDS and seps[first] == " ":
         key = keys[first - 1]
         if key in STOPWORDS or key in TIME_WORDS or key in CALENDAR or is_number(key):
             break
@@ -88,7 +91,7 @@ def speaker(context: str) -> str:
         return ""  # "वर्तमान स्थिति के अनुसार" names no speaker, "रिपोर्ट के मुताबिक" no statement
     if first > 0 and keys[first - 1] in INDEFINITE:
         return ""  # "एक युवक ने बताया": someone unnamed
-    return tok.span(first, ne - 1)
+    return "".join(parts[2 * first + 1 : 2 * ne])  # words first..ne-1, separators kept
 
 
 def _short_quote(inner: str) -> str:
@@ -130,8 +133,11 @@ def _after_last_sentence_end(text: str) -> int:
     return end
 
 
-def direct_quotes(text: str, excluded: str) -> list[Candidate]:
-    """Quotations of at least a few words, with their speaker when the text names one."""
+def direct_quotes(text: str, shown: Shown) -> list[Candidate]:
+    """Quotations of at least a few words, with their speaker when the text names one.
+
+    A quotation the reader already has (`shown`: the summary) is left out.
+    """
     out: list[Candidate] = []
     for m in _QUOTE.finditer(text):
         group = m.lastgroup or ""
@@ -140,7 +146,7 @@ def direct_quotes(text: str, excluded: str) -> list[Candidate]:
         if count_words(inner) < minimum:
             continue  # a quoted term such as “आत्मनिर्भर भारत”
         quote = _short_quote(inner)
-        if excluded and phrase_key(quote.rstrip("…")) in excluded:
+        if shown.has(quote.rstrip("…")):
             continue  # already in the summary
         name = speaker(_lead_in(text, m.start()))
         if not name:
@@ -160,8 +166,8 @@ def _said_that(sentence: str) -> tuple[str, str] | None:
     return None
 
 
-def reported_speech(sentences: Iterable[tuple[str, int]], excluded: str) -> list[Candidate]:
-    """Indirect speech: "X ने कहा कि Y" and "X के मुताबिक, Y" as "X: Y"."""
+def reported_speech(sentences: Iterable[tuple[str, int]], shown: Shown) -> list[Candidate]:
+    """Indirect speech: "X ने कहा कि Y" and "X के मुताबिक, Y" as "X: Y" (not if `shown`)."""
     out: list[Candidate] = []
     for sentence, pos in sentences:
         if "“" in sentence or '"' in sentence:
@@ -177,7 +183,7 @@ def reported_speech(sentences: Iterable[tuple[str, int]], excluded: str) -> list
         if not name:
             continue
         said = truncate_words(said_words.strip(_EDGE), MAX_QUOTE_WORDS)
-        if excluded and phrase_key(said.rstrip("…")) in excluded:
+        if shown.has(said.rstrip("…")):
             continue  # already in the summary
         if count_words(said) >= _MIN_QUOTE_WORDS:
             out.append(Candidate("quote", f"{name}: {said}", _REPORTED_SCORE, pos))

@@ -26,6 +26,11 @@ _DAY_WORDS = word_set("एक दो तीन चार पांच पाँ�
 _NUMERIC_DATE_IN_TEXT = regex.compile(
     r"(?<![0-9०-९./-])[0-9०-९]{1,2}([./-])[0-9०-९]{1,2}\1(?:[0-9०-९]{4}|[0-9०-९]{2})(?![0-9०-९])"
 )
+# A numeric date has a separator between two digits ("12/05/2020"): most articles have no
+# such separator, and finding that out with str.find over a few "-" is cheaper than the
+# regex's scan (more separators than this, and the regex is simply run).
+_DATE_SEPARATORS = "./-"
+_MAX_SEPARATORS_CHECKED = 16
 CALENDAR_WORDS = MONTHS | WEEKDAYS
 _YEAR = regex.compile(r"(?:19|20|१९|२०)[0-9०-९]{2}")
 # A separator between a weekday and its date: " ", ", ", " (", ", (".
@@ -33,6 +38,19 @@ _WEEKDAY_DATE_SEPS = frozenset([" ", ", ", " (", ", (", ","])
 
 # Specificity: a full date says more than a bare weekday or month.
 _WEEKDAY_DATE, _DAY_MONTH, _MONTH_YEAR, _NUMERIC, _PLAIN = 3.5, 3.0, 2.5, 3.0, 2.0
+
+
+def _digit_separated(text: str) -> bool:
+    """Whether some ".", "/" or "-" stands between two digits (or there are many to check)."""
+    if sum(text.count(sep) for sep in _DATE_SEPARATORS) > _MAX_SEPARATORS_CHECKED:
+        return True
+    for sep in _DATE_SEPARATORS:
+        at = text.find(sep, 1)
+        while at >= 0:
+            if text[at - 1] in DIGITS and text[at + 1 : at + 2] in DIGITS:
+                return True
+            at = text.find(sep, at + 1)
+    return False
 
 
 def _is_day(key: str) -> bool:
@@ -111,8 +129,9 @@ def when_candidates(
             end += 1  # "गुरुवार (27 जुलाई)"
         found.append((start, end, spec))
         after = last
-    for m in _NUMERIC_DATE_IN_TEXT.finditer(tok.text):
-        found.append((m.start(), m.end(), _NUMERIC))
+    if _digit_separated(tok.text):
+        for m in _NUMERIC_DATE_IN_TEXT.finditer(tok.text):
+            found.append((m.start(), m.end(), _NUMERIC))
     found.sort()
     counts: Counter[str] = Counter()
     first_seen: dict[str, Candidate] = {}

@@ -18,7 +18,7 @@ English kicker or caption ("Attack on youths while bathing in Yamuna:"), not a n
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 
 import regex
@@ -69,7 +69,11 @@ _MAX_ORG_HEADS = 3
 _LATIN_TOKEN = regex.compile(
     r"(?<![\p{L}\p{M}\p{N}])[A-Za-z][A-Za-z0-9]*(?:[-&.'][A-Za-z0-9]+)*(?![\p{L}\p{M}\p{N}])"
 )
-_LATIN_LETTER = regex.compile(r"[A-Za-z]")
+# Whether a word starts with a Latin letter is asked of every new word: a set lookup of its
+# first character, not a regex.
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+# Bytes that are not ASCII letters, deleted to learn whether a text has any (see _latin_names).
+_NOT_ASCII_LETTERS = bytes(b for b in range(256) if not chr(b).isascii() or not chr(b).isalpha())
 # Three or more Latin words in a row are English text (a kicker, a caption), not a name.
 _MAX_LATIN_RUN = 2
 # "X ने", "X के मुताबिक/अनुसार", "X का कहना": X is a source.
@@ -94,29 +98,34 @@ _MAX_NAME_WORDS_KEPT = 100_000
 
 
 class _Names:
-    """Evidence for each name, keyed by its nukta-folded, lower-cased spelling."""
+    """Evidence for each name, keyed by its nukta-folded, lower-cased spelling.
+
+    `raw` is phrase_key of the kept spelling (`text`), before ALIASES: ranking compares
+    names by their words, and keeping the key spares folding each name again.
+    """
 
     def __init__(self) -> None:
         self.text: dict[str, str] = {}
+        self.raw: dict[str, str] = {}
         self.score: dict[str, float] = {}
         self.pos: dict[str, int] = {}
 
     def add(self, name: str, support: float, pos: int, key: str = "") -> None:
         """Record a mention; a name keeps the strongest way it was named.
 
-        `key` is the name's folded form when the caller has it (Tokens.key_span).
+        `key` is phrase_key(name) when the caller has it (Tokens.key_span of a spaced span).
         """
-        key = key or phrase_key(name)
-        key = ALIASES.get(key, key)
+        raw = key or phrase_key(name)
+        key = ALIASES.get(raw, raw)
         if key not in self.text or pos < self.pos[key]:
             self.text[key] = name
+            self.raw[key] = raw
             self.pos[key] = pos
         self.score[key] = max(self.score.get(key, 0.0), support)
 
 
-def _name_word(tok: Tokens, k: int) -> bool:
-    """Word k can be part of a Devanagari person name (an oblique plural never is)."""
-    key = tok.keys[k]
+def _name_word(key: str) -> bool:
+    """A (folded) word can be part of a Devanagari person name (an oblique plural never is)."""
     known = _NAME_WORDS.get(key)
     if known is None:
         if len(_NAME_WORDS) > _MAX_NAME_WORDS_KEPT:
@@ -126,7 +135,7 @@ def _name_word(tok: Tokens, k: int) -> bool:
 
 
 def _is_name_key(key: str) -> bool:
-    """_name_word for a folded word, without the memory."""
+    """_name_word without the memory."""
     return not (
         key.endswith("ों")
         or key in NAME_STOPS
@@ -135,34 +144,35 @@ def _is_name_key(key: str) -> bool:
         or key in CALENDAR
         or key in TIME_WORDS
         or is_number(key)
-        or _LATIN_LETTER.match(key) is not None
+        or key[:1] in _ASCII_LETTERS
         or is_place(key)
     )
 
 
 def _trim_to_surname(tok: Tokens, first: int, last: int) -> int:
     """Last word of the name first..last: where a surname or a recurring word ends it."""
+    keys, positions = tok.keys, tok.positions
     for k in range(last, first, -1):
-        key = tok.keys[k]
-        if key in _SURNAMES or tok.count(key) > 1:
+        key = keys[k]
+        if key in _SURNAMES or len(positions(key)) > 1:
             return k
     return last
 
 
 def _after_roles(tok: Tokens, names: _Names) -> None:
     """ "मुख्यमंत्री मनोहर लाल खट्टर", "राष्ट्रपति जो बाइडेन"."""
-    n = len(tok)
+    keys, seps = tok.keys, tok.seps
+    n = len(keys)
     for i in tok.where(ROLES):
-        if i + 1 >= n or tok.seps[i + 1] != " ":
-            continue
         j = i + 1
-        while j < n and j - i <= _MAX_NAME_WORDS and tok.seps[j] == " " and _name_word(tok, j):
+        end = min(n, i + 1 + _MAX_NAME_WORDS)
+        while j < end and seps[j] == " " and _name_word(keys[j]):
             j += 1
         if j == i + 1:
             continue
         last = _trim_to_surname(tok, i + 1, j - 1)
         if last == i + 1 and not (
-            tok.keys[last] in _SURNAMES or _is_subject_somewhere(tok, tok.keys[last])
+            keys[last] in _SURNAMES or _is_subject_somewhere(tok, keys[last])
         ):
             continue  # one word after a title that never acts: "अध्यक्ष पद", "सीएम हाउस"
         names.add(tok.span(i + 1, last), TITLED, tok.starts[i + 1], tok.key_span(i + 1, last))
@@ -170,14 +180,18 @@ def _after_roles(tok: Tokens, names: _Names) -> None:
 
 def _is_subject_somewhere(tok: Tokens, key: str) -> bool:
     """Whether the word is ever followed by "ने" (it does or says something)."""
-    keys, n = tok.keys, len(tok)
+    keys, n = tok.keys, len(tok.keys)
     return any(i + 1 < n and keys[i + 1] == "ने" for i in tok.positions(key))
+
+
+_SUBJECT_OR_SOURCE = _SUBJECT_MARK | _SOURCE_MARK
 
 
 def _subjects(tok: Tokens, names: _Names, title_keys: frozenset[str]) -> None:
     """ "खट्टर ने", "मोनिका के मुताबिक": the source, when its last word recurs."""
-    keys = tok.keys
-    for i in tok.where(_SUBJECT_MARK | _SOURCE_MARK):
+    keys, seps = tok.keys, tok.seps
+    known_names = names.text
+    for i in tok.where(_SUBJECT_OR_SOURCE):
         if i < 1:
             continue
         if keys[i] in _SUBJECT_MARK:
@@ -186,33 +200,36 @@ def _subjects(tok: Tokens, names: _Names, title_keys: frozenset[str]) -> None:
             end = i - 2
         else:
             continue
-        if tok.seps[end + 1] != " " or not _name_word(tok, end):
+        if seps[end + 1] != " " or not _name_word(keys[end]):
             continue
         first = end
-        while first - 1 >= 0 and end - first + 1 < _MAX_NAME_WORDS and tok.seps[first] == " ":
-            if not _name_word(tok, first - 1):
+        while first - 1 >= 0 and end - first + 1 < _MAX_NAME_WORDS and seps[first] == " ":
+            if not _name_word(keys[first - 1]):
                 break
             first -= 1
-        known = next(
-            (k for k in range(end, first - 1, -1) if tok.key_span(k, end) in names.text),
-            None,
-        )
-        if known is not None:
-            first = known  # "... देख अमृतपाल सिंह ने": the name already found with a title
+        # "... देख अमृतपाल सिंह ने": the nearest start whose words were found already (with
+        # a title) starts the name; span_key is key_span(k, end), grown a word at a time.
+        span_key = keys[end].casefold()
+        for k in range(end, first - 1, -1):
+            if k < end:
+                span_key = f"{keys[k].casefold()} {span_key}"
+            if span_key in known_names:
+                first = k
+                break
         last_key = keys[end]
-        if tok.count(last_key) > 1 or last_key in title_keys or last_key in _SURNAMES:
+        if len(tok.positions(last_key)) > 1 or last_key in title_keys or last_key in _SURNAMES:
             names.add(tok.span(first, end), SUBJECT, tok.starts[first], tok.key_span(first, end))
 
 
 def _acronyms_and_initials(tok: Tokens, names: _Names, acronyms: AbstractSet[str]) -> None:
     """ "एएनआई" (an organisation) and "जेपी नड्डा" (initials and a surname)."""
-    keys, n = tok.keys, len(tok)
+    keys, n = tok.keys, len(tok.keys)
     for i in tok.where(acronyms):
         key = keys[i]
         if key in NOT_ACTORS or key in ROLES or key in NEWS_AGENCIES:
             continue
         nxt = i + 1
-        if nxt < n and tok.seps[nxt] == " " and _name_word(tok, nxt) and len(key) <= 6:
+        if nxt < n and tok.seps[nxt] == " " and _name_word(keys[nxt]) and len(key) <= 6:
             names.add(tok.span(i, nxt), INITIALS, tok.starts[i], tok.key_span(i, nxt))
             continue
         names.add(tok.words[i], ACRONYM, tok.starts[i], key)
@@ -222,7 +239,7 @@ def _org_head_ok(tok: Tokens, k: int) -> bool:
     key = tok.keys[k]
     if key in ORG_HEADS or is_place(key) or ALIASES.get(key, key) in _KNOWN_FIRST:
         return True
-    if _LATIN_LETTER.match(key) and key.isascii():
+    if key[:1] in _ASCII_LETTERS and key.isascii():
         return True  # "NSO ग्रुप", "Tata समूह": a Latin name heads the organisation
     return "-" in key and all(is_place(part) for part in key.split("-"))
 
@@ -274,6 +291,10 @@ def _known_organisations(tok: Tokens, names: _Names) -> None:
 
 def _latin_names(text: str, names: _Names) -> None:
     """Latin-script names: acronyms stand alone, capitalised words run together."""
+    # Most Hindi articles have no Latin letter at all, and finding that out from the ASCII
+    # characters alone (C speed) is cheaper than the token regex's scan.
+    if not text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTERS):
+        return
     runs: list[list[regex.Match[str]]] = []
     for m in _LATIN_TOKEN.finditer(text):
         if runs and text[runs[-1][-1].end() : m.start()] in (" ", " & "):
@@ -326,33 +347,41 @@ def _occurrences(tok: Tokens, words: list[str]) -> list[int]:
 def _support(tok: Tokens, name: str) -> float:
     """Recurrence and acting: a person recurs by surname, an organisation by its full name."""
     words = fold_nukta(name).split()
-    if words[-1] in ORG_NOUNS or words[-1].isascii():
-        ends = _occurrences(tok, words)
+    last = words[-1]
+    if last in ORG_NOUNS or last.isascii():
+        ends: Sequence[int] = _occurrences(tok, words)
     else:
-        ends = tok.positions(words[-1])
-    n = len(tok)
-    acts = any(i + 1 < n and tok.keys[i + 1] in _ACTOR_MARKS for i in ends)
+        ends = tok.positions(last)
+    keys = tok.keys
+    n = len(keys)
+    acts = any(i + 1 < n and keys[i + 1] in _ACTOR_MARKS for i in ends)
     return _PER_MENTION * min(max(len(ends) - 1, 0), _MAX_MENTIONS) + (_ACTS if acts else 0.0)
 
 
-def _merge(names: _Names, tok: Tokens, title_keys: frozenset[str]) -> list[tuple[str, float, int]]:
+# A ranked name: (spelling, score, first position, phrase_key of the spelling).
+_Ranked = tuple[str, float, int, str]
+
+
+def _merge(names: _Names, tok: Tokens, title_keys: frozenset[str]) -> list[_Ranked]:
     """Scored names, shorter mentions folded into the fuller name they are part of."""
-    keys = sorted(names.text, key=lambda k: -len(k.split()))
+    by_size = sorted(((key, key.split()) for key in names.text), key=lambda kw: -len(kw[1]))
+    score = names.score
     merged: dict[str, float] = {}
     merged_words: list[tuple[str, set[str]]] = []  # merged's keys in order, with their words
-    for key in keys:
-        words = set(key.split())
-        target = next((m for m, fuller in merged_words if words < fuller), None)
-        if target:
-            merged[target] = max(merged[target], names.score[key])
+    for key, split in by_size:
+        words = set(split)
+        for target, fuller in merged_words:
+            if words < fuller:
+                merged[target] = max(merged[target], score[key])
+                break
         else:
-            merged[key] = names.score[key]
+            merged[key] = score[key]
             merged_words.append((key, words))
     out = []
-    for key, score in merged.items():
-        name = names.text[key]
-        title = _IN_TITLE if _in_title(name, title_keys) else 0.0
-        out.append((name, score + _support(tok, name) + title, names.pos[key]))
+    for key, total in merged.items():
+        name, raw = names.text[key], names.raw[key]
+        title = _IN_TITLE if _in_title(raw, title_keys) else 0.0
+        out.append((name, total + _support(tok, name) + title, names.pos[key], raw))
     return out
 
 
@@ -372,6 +401,8 @@ def who_candidate(
     _organisations(tok, names)
     _known_organisations(tok, names)
     _latin_names(tok.text, names)
+    if not names.text:
+        return None
     ranked = sorted(_merge(names, tok, title_keys), key=lambda x: (-x[1], x[2]))
     chosen = [
         r
@@ -381,40 +412,75 @@ def who_candidate(
     chosen = _without_glosses(_distinct(chosen), tok.text)[:MAX_NAMES]
     if not chosen:
         return None
-    total = sum(score for _, score, _ in chosen)
-    return Candidate("who", ", ".join(name for name, _, _ in chosen), total, chosen[0][2])
+    total = sum(r[1] for r in chosen)
+    return Candidate("who", ", ".join(r[0] for r in chosen), total, chosen[0][2])
 
 
-def _without_glosses(
-    ranked: list[tuple[str, float, int]], text: str
-) -> list[tuple[str, float, int]]:
+def _without_glosses(ranked: list[_Ranked], text: str) -> list[_Ranked]:
     """Drop a name given as the gloss of a better-ranked one ("... संगठन (इसरो)")."""
-    if "(" not in text:
+    if not ranked or "(" not in text:
         return ranked  # no gloss without a bracket (and no need to search the text for one)
-    keep: list[tuple[str, float, int]] = []
+    if any("(" in r[0] or ")" in r[0] for r in ranked):
+        glossed = _glossed_by_search  # (never for names made of words)
+    else:
+        glossed = _glossed_by_brackets(text, max(len(r[0]) for r in ranked))
+    keep: list[_Ranked] = []
     for entry in ranked:
         name = entry[0]
-        if any(f"{k[0]} ({name})" in text or f"{name} ({k[0]})" in text for k in keep):
+        if any(glossed(text, k[0], name) or glossed(text, name, k[0]) for k in keep):
             continue
         keep.append(entry)
     return keep
 
 
-def _in_title(name: str, title_keys: frozenset[str]) -> bool:
+def _glossed_by_search(text: str, name: str, gloss: str) -> bool:
+    """Whether the text has "name (gloss)"."""
+    return f"{name} ({gloss})" in text
+
+
+def _glossed_by_brackets(text: str, longest: int) -> Callable[[str, str, str], bool]:
+    """_glossed_by_search for names without brackets (at most `longest` characters long),
+    from the text's few brackets.
+
+    Each " (" is read once, with what it holds up to the next ")": "name (gloss)" is in the
+    text exactly when one of them holds the gloss and the text before it ends with the
+    name. (Searching the whole text for every pair of names cost more than all the rest of
+    the ranking.) Linear: each ")" is looked for once, and only what a name could be is kept.
+    """
+    held: dict[str, list[int]] = {}
+    close = -1
+    at = text.find(" (")
+    while at >= 0:
+        if close < at + 2:
+            close = text.find(")", at + 2)
+            if close < 0:
+                break
+        if close - (at + 2) <= longest:
+            held.setdefault(text[at + 2 : close], []).append(at)
+        at = text.find(" (", at + 2)
+
+    def glossed(_text: str, name: str, gloss: str) -> bool:
+        return any(text.endswith(name, 0, at) for at in held.get(gloss, ()))
+
+    return glossed
+
+
+def _in_title(key: str, title_keys: frozenset[str]) -> bool:
+    """Whether every word of a name (its phrase_key) is in the headline."""
     if not title_keys:
         return False
-    words = phrase_key(name).split()
+    words = key.split()
     return bool(words) and all(w in title_keys for w in words)
 
 
-def _distinct(ranked: Iterable[tuple[str, float, int]]) -> list[tuple[str, float, int]]:
+def _distinct(ranked: Iterable[_Ranked]) -> list[_Ranked]:
     """Drop a name whose words are inside a better-ranked one ("मौसम विभाग" vs a fuller one)."""
-    chosen: list[tuple[str, float, int]] = []
+    chosen: list[_Ranked] = []
     chosen_words: list[set[str]] = []
-    for name, score, pos in ranked:
-        words = set(phrase_key(name).split())
+    for entry in ranked:
+        words = set(entry[3].split())
         if any(words <= c or c <= words for c in chosen_words):
             continue
-        chosen.append((name, score, pos))
+        chosen.append(entry)
         chosen_words.append(words)
     return chosen

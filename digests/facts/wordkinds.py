@@ -22,6 +22,9 @@ from digests.places import TOWN_ENDINGS, is_place
 # "एएनआई", "डीसीजीआई": two to six Devanagari letter names and nothing else.
 ACRONYM = regex.compile("(?:" + "|".join(sorted(LETTER_NAMES, key=len, reverse=True)) + "){2,6}")
 _MAX_ACRONYM_CHARS = 18
+# Every character an acronym can have: a word with any other is not asked the regex (most
+# words of an article are new to it the first time round, and few are acronyms).
+_ACRONYM_CHARS = "".join(sorted(set("".join(LETTER_NAMES))))
 _MAX_SEEN_WORDS = 200_000
 
 _lock = threading.Lock()
@@ -40,7 +43,9 @@ class WordKinds:
 
 def is_acronym(key: str) -> bool:
     """Whether a (nukta-folded) word is spelt out of Devanagari letter names."""
-    return 2 <= len(key) <= _MAX_ACRONYM_CHARS and ACRONYM.fullmatch(key) is not None
+    if not 2 <= len(key) <= _MAX_ACRONYM_CHARS or key.strip(_ACRONYM_CHARS):
+        return False
+    return ACRONYM.fullmatch(key) is not None
 
 
 def is_town(key: str) -> bool:
