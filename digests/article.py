@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import regex
 
-from digests.clean import clean_text, split_title
+from digests.clean import cap_title, clean_text, split_title
 from digests.facts import MAX_FACT_CHARS, facts_from
 from digests.model import Digested
 from digests.normalize import normalize_text
@@ -103,6 +103,7 @@ def digest_article(raw: str, title: str | None = None) -> Digested:
         head, body = given, "\n\n".join(lines)
     else:
         head, body = split_title(text)
+    head = cap_title(head)
     if not body.strip() and not head.strip():
         raise EmptyArticle("no text left after removing clutter")
     share = hindi_share(f"{head}\n{body}")

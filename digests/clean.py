@@ -16,6 +16,11 @@ _MAX_QUESTION_TITLE_WORDS = 15
 # Derived titles are cut to this many words: a digest card title must fit on a phone line
 # or two.
 DERIVED_TITLE_WORDS = 12
+# A headline from the page or the caller (an HTML <title>, a JSONL "title") is cut to this
+# many words and characters: a card title reads in a glance, and a page whose <title> is a
+# whole paragraph must not make every digest card a wall of text.
+MAX_SHOWN_TITLE_WORDS = 30
+MAX_SHOWN_TITLE_CHARS = 250
 # The first sentence is looked for in this much of the first line (a runaway paste can be
 # one multi-megabyte line).
 _FIRST_SENTENCE_CHARS = 5_000
@@ -69,3 +74,17 @@ def split_title(text: str) -> tuple[str, str]:
     lead = split_dateline(sentences[0])[1] if sentences else first  # no "नई दिल्ली:" in titles
     title = truncate_words(_strip_end(lead), DERIVED_TITLE_WORDS)
     return title, "\n\n".join(lines)
+
+
+def cap_title(title: str) -> str:
+    """The title cut to MAX_SHOWN_TITLE_WORDS words and MAX_SHOWN_TITLE_CHARS characters.
+
+    The cut is at a word boundary with "…"; one giant "word" (a pasted URL) is cut where it
+    reaches the character limit.
+    """
+    capped = truncate_words(title, MAX_SHOWN_TITLE_WORDS)
+    if len(capped) <= MAX_SHOWN_TITLE_CHARS:
+        return capped
+    head = capped[: MAX_SHOWN_TITLE_CHARS - 1]
+    space = head.rfind(" ")
+    return (head[:space] if space > MAX_SHOWN_TITLE_CHARS // 2 else head).rstrip() + "…"

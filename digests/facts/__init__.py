@@ -33,6 +33,7 @@ SECOND_FACT_MIN_SCORE = 3.0
 MAX_PER_KIND = {"when": 2, "who": 1, "number": 2, "where": 2, "quote": 1}
 # Order in which kinds are offered when several compete for a short card.
 KIND_ORDER = ("when", "who", "number", "where", "quote")
+_KIND_RANK = {kind: rank for rank, kind in enumerate(KIND_ORDER)}
 # Fact extraction looks at the opening of very long texts only: facts of a news story are
 # in its first screens, and every pattern stays linear in this bound.
 MAX_FACT_CHARS = 60_000
@@ -143,7 +144,9 @@ def facts_from(
             seen.add(key)
             earlier.append((key, candidate.text))
             facts.append(Fact(kind, candidate.text))
-    return tuple(facts)
+    # Picked best-first across kinds, shown grouped by kind: a card reads "when, when, who,
+    # number, quote", never a second date after the quote.
+    return tuple(sorted(facts, key=lambda f: _KIND_RANK[f.kind]))
 
 
 def extract_facts(

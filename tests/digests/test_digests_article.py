@@ -16,6 +16,7 @@ from digests.article import (
     hindi_share,
     truncate_input,
 )
+from digests.clean import MAX_SHOWN_TITLE_CHARS, MAX_SHOWN_TITLE_WORDS
 from digests.sentences import count_words
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -68,6 +69,19 @@ def test_given_title_is_used_and_not_repeated() -> None:
     digested = digest_article(f"मेट्रो को मंजूरी\n\n{BODY}", title="मेट्रो को मंजूरी")
     assert digested.title == "मेट्रो को मंजूरी"
     assert not digested.body.startswith("मेट्रो को मंजूरी")
+
+
+def test_overlong_titles_are_cut_for_the_card() -> None:
+    """A page <title> that is a paragraph, or one giant token, still makes a short title."""
+    words = " ".join(f"शब्द{i}" for i in range(200))
+    long_title = digest_article(BODY, title=words)
+    assert count_words(long_title.title) == MAX_SHOWN_TITLE_WORDS
+    assert long_title.title.endswith("…")
+    assert long_title.title.startswith("शब्द0 शब्द1 ")
+    giant = digest_article(f"{'क' * 5000}\n\n{BODY}")
+    assert len(giant.title) <= MAX_SHOWN_TITLE_CHARS
+    assert giant.title.endswith("…")
+    assert digest_article(BODY, title="मेट्रो को मंजूरी").title == "मेट्रो को मंजूरी"
 
 
 @pytest.mark.parametrize(

@@ -307,3 +307,18 @@ def test_where_venue_without_postposition() -> None:
 def test_where_known_place_before_tour() -> None:
     body = "टीम का नया साइकल जुलाई में वेस्टइंडीज दौरे से शुरू होगा और दो टेस्ट होंगे।"
     assert _texts(extract_facts(body), "where") == ["वेस्टइंडीज"]
+
+
+def test_card_facts_are_grouped_by_kind() -> None:
+    """The best of each kind is picked first, but a second date never follows the quote."""
+    body = (
+        "शुक्रवार, 1 नवंबर की रात कंपनी ने बयान जारी किया। कंपनी WhatsApp ने कहा कि उसने "
+        "मई में ही सरकार को जानकारी दी थी। अब तक 20 भारतीय नागरिकों की पहचान हुई है। "
+        "WhatsApp ने कहा, “हमारी सबसे बड़ी प्राथमिकता यूजर्स की सुरक्षा है।”"
+    )
+    kinds = _kinds(extract_facts(body, limit=10))
+    assert kinds.count("when") == 2
+    firsts = [kinds.index(kind) for kind in dict.fromkeys(kinds)]
+    assert kinds == sorted(kinds, key=kinds.index), kinds  # each kind in one run
+    assert firsts == sorted(firsts)
+    assert kinds[-1] == "quote"
