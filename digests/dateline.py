@@ -12,6 +12,7 @@ import regex
 
 from digests.normalize import fold_nukta
 from digests.sentences import count_words
+from digests.stopwords import AUXILIARIES
 
 # "नई दिल्ली:", "नोएडा (उप्र):", "मॉस्को/नई दिल्ली:", "चंडीगढ़, 12 मई:" at a sentence start.
 _DATELINE = regex.compile(
@@ -57,6 +58,9 @@ _CLAUSE_WORDS = frozenset(
         "वो",
     ]
 )
+# Verbs, auxiliaries and negations never stand in a place name.
+_NOT_PLACE_WORDS = AUXILIARIES | frozenset(["नहीं", "न", "मत", "रहीं", "चला", "चली", "चले", "चलीं"])
+_NOT_PLACE_ENDINGS = ("ें", "ीं")
 # Adverbs that end in visarga, which otherwise looks like a dateline colon ("अतः ...").
 _VISARGA_ADVERBS = frozenset(
     [
@@ -120,8 +124,16 @@ _MIN_REST_WORDS = 4
 
 
 def _plausible_place(place: str, sep: str) -> bool:
+    """Whether the words before a dateline mark can name a place.
+
+    A place name has no verb, auxiliary or negation in it: "बाजार खुले रहे।" and "बसें नहीं
+    चलीं।" are short sentences, not datelines. Plural and verb endings ("सड़कें", "चलीं") are
+    not place endings either.
+    """
     words = place.replace("/", " ").split()
-    if not words or any(w in _CLAUSE_WORDS for w in words):
+    if not words or any(w in _CLAUSE_WORDS or w in _NOT_PLACE_WORDS for w in words):
+        return False
+    if any(w.endswith(_NOT_PLACE_ENDINGS) for w in words):
         return False
     return not (sep == "ः" and fold_nukta(words[-1] + "ः") in _VISARGA_ADVERBS)
 

@@ -100,8 +100,10 @@ def where_candidates(
     if kinds is None:
         kinds = word_kinds(tok.vocabulary)
     out: list[Candidate] = []
-    for sentence, pos in sentences[:_DATELINE_SENTENCES]:
-        place = dateline_only(sentence) or split_dateline(sentence)[0]
+    for n, (sentence, pos) in enumerate(sentences[:_DATELINE_SENTENCES]):
+        # A sentence that is only a place ("बांदा।") is a dateline only as the first one;
+        # a dateline with its sentence ("नई दिल्ली: ...") may follow a standfirst.
+        place = (dateline_only(sentence) if n == 0 else None) or split_dateline(sentence)[0]
         if place:
             out.append(Candidate("where", place, _DATELINE_SCORE, pos))
             break

@@ -322,3 +322,14 @@ def test_card_facts_are_grouped_by_kind() -> None:
     assert kinds == sorted(kinds, key=kinds.index), kinds  # each kind in one run
     assert firsts == sorted(firsts)
     assert kinds[-1] == "quote"
+
+
+def test_where_short_sentences_are_not_datelines() -> None:
+    """Only a first sentence without a verb is a dateline like "बांदा।"."""
+    for short in ("बाजार खुले रहे।", "स्कूल बंद रहे।", "सड़कें सूनी रहीं।", "बसें नहीं चलीं।"):
+        later = extract_facts(f"मुंबई में आज भारी बारिश हुई। {short}", limit=10)
+        assert _texts(later, "where") == ["मुंबई"], short
+        first = extract_facts(f"{short} मुंबई में आज भारी बारिश हुई और लोग घर रहे।", limit=10)
+        assert _texts(first, "where") == ["मुंबई"], short
+    dateline = extract_facts("बांदा। जिले में आज भारी बारिश हुई और लोग घरों में रहे।", limit=10)
+    assert _texts(dateline, "where") == ["बांदा"]
