@@ -60,6 +60,8 @@ _VERB_THAT = re.compile(
 _ACCORDING_TO = regex.compile(
     r"^(?P<pre>.{1,80}?)\s+(?:के|की)\s+(?:मुताबिक|मुताबिक़|अनुसार|हवाले\s+से)\s*,?\s+(?P<said>.+)$"
 )
+# Words of an organisation kept before a bare role ("मौसम विभाग के प्रमुख").
+_MAX_HOLDER_WORDS = 2
 _EDGE = " ,;:-–—।॥.()[]\"'“”‘’"
 _DIRECT_SCORE, _REPORTED_SCORE = 3.0, 1.5
 
@@ -91,7 +93,27 @@ def speaker(context: str) -> str:
         return ""  # "वर्तमान स्थिति के अनुसार" names no speaker, "रिपोर्ट के मुताबिक" no statement
     if first > 0 and keys[first - 1] in INDEFINITE:
         return ""  # "एक युवक ने बताया": someone unnamed
+    if first == ne - 1:
+        first = _holder(keys, seps, first)  # "WhatsApp के प्रमुख", not a bare "प्रमुख"
     return "".join(parts[2 * first + 1 : 2 * ne])  # words first..ne-1, separators kept
+
+
+def _holder(keys: list[str], seps: list[str], role: int) -> int:
+    """Where a one-word speaker's "<organisation> के" starts, or `role` if it has none.
+
+    "WhatsApp के प्रमुख ने" names the speaker by the organisation; up to two name words
+    before "के"/"की" are kept ("मौसम विभाग के महानिदेशक").
+    """
+    of = role - 1
+    if of < 1 or keys[of] not in ("के", "की") or seps[role] != " " or seps[of] != " ":
+        return role
+    start = of
+    while start > 0 and of - start < _MAX_HOLDER_WORDS and seps[start] == " ":
+        key = keys[start - 1]
+        if key in STOPWORDS or key in GENERIC_SPEAKERS or key in TIME_WORDS or is_number(key):
+            break
+        start -= 1
+    return start if start < of else role
 
 
 def _short_quote(inner: str) -> str:

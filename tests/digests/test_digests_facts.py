@@ -333,3 +333,12 @@ def test_where_short_sentences_are_not_datelines() -> None:
         assert _texts(first, "where") == ["मुंबई"], short
     dateline = extract_facts("बांदा। जिले में आज भारी बारिश हुई और लोग घरों में रहे।", limit=10)
     assert _texts(dateline, "where") == ["बांदा"]
+
+
+def test_quote_speaker_keeps_the_organisation_of_a_bare_role() -> None:
+    body = (
+        "मैसेजिंग ऐप WhatsApp ने अदालत में मुकदमा दायर किया है। WhatsApp के प्रमुख ने कहा, "
+        "“हम अपने यूजर्स की निजता की रक्षा के लिए हर कानूनी कदम उठाएंगे।”"
+    )
+    quotes = _texts(extract_facts(body, limit=10), "quote")
+    assert quotes and quotes[0].startswith("WhatsApp के प्रमुख: “हम अपने यूजर्स"), quotes
