@@ -29,7 +29,21 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def _logging(verbose: bool, default: str) -> None:
+# Libraries the article pipeline uses that log their own ERROR/WARNING lines for an input
+# they cannot parse (trafilatura on a .txt page, for one). Khabar already tells the user
+# what happened; in the terminal chat those lines landed among the replies.
+CHATTY_LIBRARIES = (
+    "trafilatura",
+    "htmldate",
+    "courlan",
+    "justext",
+    "readability",
+    "charset_normalizer",
+)
+
+
+def _logging(verbose: bool, default: str, quiet_libraries: bool = False) -> None:
+    """Configure logging to stderr; `quiet_libraries` silences CHATTY_LIBRARIES unless -v."""
     import logging
 
     logging.basicConfig(
@@ -42,6 +56,9 @@ def _logging(verbose: bool, default: str) -> None:
     if not verbose:
         # The digest tick runs every 30 s; APScheduler would log each run at INFO.
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        if quiet_libraries:
+            for name in CHATTY_LIBRARIES:
+                logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -53,9 +70,14 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    from bot.telegram_app import run
+    from bot.telegram_app import StartupError, run
 
-    run(settings)
+    try:
+        run(settings)
+    except StartupError as exc:
+        # Token-free by construction, and a traceback would tell the operator nothing more.
+        print(exc, file=sys.stderr)
+        return 2
     return 0
 
 
@@ -78,6 +100,21 @@ def _read_input(target: str) -> Source:
     return source_from_file(Document(path.name, path.read_bytes()))
 
 
+def _os_reason(exc: OSError) -> str:
+    """A short Hindi reason for a file that cannot be read, instead of "[Errno 2] ..."."""
+    if isinstance(exc, FileNotFoundError):
+        return "फ़ाइल नहीं मिली"
+    if isinstance(exc, IsADirectoryError):
+        return "यह फ़ोल्डर है, फ़ाइल नहीं"
+    if isinstance(exc, PermissionError):
+        return "पढ़ने की अनुमति नहीं"
+    return f"पढ़ी नहीं जा सकी ({exc.strerror or type(exc).__name__})"
+
+
+def _file_error(target: str, exc: OSError) -> str:
+    return f"फ़ाइल नहीं पढ़ी जा सकी: {target}: {_os_reason(exc)}"
+
+
 def cmd_summarize(args: argparse.Namespace) -> int:
     if args.jsonl is not None:
         return _summarize_jsonl(args.jsonl)
@@ -85,22 +122,16 @@ def cmd_summarize(args: argparse.Namespace) -> int:
         print("एक फ़ाइल (या -) दें, या --jsonl IN।", file=sys.stderr)
         return 2
     from bot.posting import UndecodableFile, UnsupportedFile
-    from digests.article import ArticleError, EmptyArticle, NotHindi, digest_article
+    from digests.article import ArticleError, digest_article
 
     try:
         source = _read_input(args.file)
         article = digest_article(source.text, source.title)
     except OSError as exc:
-        print(f"फ़ाइल नहीं पढ़ी जा सकी: {exc}", file=sys.stderr)
+        print(_file_error(args.file, exc), file=sys.stderr)
         return 1
-    except (UnsupportedFile, UndecodableFile):
-        print("सिर्फ़ UTF-8 .txt या .html फ़ाइल (5 MB तक) चाहिए।", file=sys.stderr)
-        return 1
-    except NotHindi:
-        print("यह लेख हिंदी में नहीं लगता।", file=sys.stderr)
-        return 1
-    except (EmptyArticle, ArticleError):
-        print("लेख में पढ़ने लायक कोई वाक्य नहीं मिला।", file=sys.stderr)
+    except (UnsupportedFile, UndecodableFile, ArticleError) as exc:
+        print(f"{_reason(exc)}।", file=sys.stderr)
         return 1
     if args.json:
         payload = {
@@ -135,7 +166,8 @@ def _summarize_jsonl(target: str) -> int:
     try:
         for line in _open_lines(target):
             if line.strip():
-                result = json.dumps(digest_line(line), ensure_ascii=False)
+                row = digest_line(line)
+                result = json.dumps(row, ensure_ascii=False)
                 out.write(result.encode("utf-8") + b"\n")
         out.flush()
     except BrokenPipeError:
@@ -146,7 +178,7 @@ def _summarize_jsonl(target: str) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:
-        print(f"फ़ाइल नहीं पढ़ी जा सकी: {exc}", file=sys.stderr)
+        print(_file_error(target, exc), file=sys.stderr)
         return 1
     return 0
 
@@ -169,7 +201,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             except (ValueError, KeyError, TypeError):
                 skipped += 1
     except OSError as exc:
-        print(f"फ़ाइल नहीं पढ़ी जा सकी: {exc}", file=sys.stderr)
+        print(_file_error(args.refs, exc), file=sys.stderr)
         return 1
     if not references:
         print("कोई लेख नहीं मिला (हर पंक्ति में text और summary चाहिए)।", file=sys.stderr)
@@ -180,53 +212,101 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _expand(targets: Sequence[str]) -> Iterator[str]:
+# Why an article was not stored, in the Hindi the rest of the CLI speaks: `summarize` prints
+# these on stderr, `ingest` in the last column of its error lines.
+NOT_HINDI = "यह लेख हिंदी में नहीं लगता"
+NO_SENTENCES = "लेख में पढ़ने लायक कोई वाक्य नहीं मिला"
+ONLY_TEXT_FILES = "सिर्फ़ .txt, .md या .html फ़ाइल (5 MB तक) चाहिए"
+NOT_UTF8 = "फ़ाइल UTF-8 टेक्स्ट नहीं लगती"
+ONLY_HTTP = "सिर्फ़ http:// या https:// वाले पते खोले जा सकते हैं"
+EMPTY_FOLDER = "इस फ़ोल्डर में कोई लेख (.txt, .md, .html) नहीं मिला"
+
+
+def _reason(exc: Exception) -> str:
+    """The short Hindi reason an ingest error line ends with (never a class name)."""
+    from bot.fetch import FetchError
+    from bot.posting import UndecodableFile, UnsupportedFile
+    from digests.article import NotHindi
+
+    if isinstance(exc, FetchError):
+        return exc.reason
+    if isinstance(exc, OSError):
+        return _os_reason(exc)
+    if isinstance(exc, UnsupportedFile):
+        return ONLY_TEXT_FILES
+    if isinstance(exc, UndecodableFile):
+        return NOT_UTF8
+    if isinstance(exc, NotHindi):
+        return NOT_HINDI
+    return NO_SENTENCES
+
+
+def _expand(targets: Sequence[str]) -> Iterator[tuple[str, str | None]]:
+    """(target, None) for each article to store, (target, reason) for one that cannot be:
+    a folder without articles is an error, not silence."""
+    import re
+
     from bot.fetch import is_url
     from bot.posting import HTML_SUFFIXES, TEXT_SUFFIXES
 
     for target in targets:
         path = Path(target)
-        if not is_url(target) and path.is_dir():
+        if target == "-" or is_url(target):
+            yield target, None
+        elif re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", target):
+            yield target, ONLY_HTTP
+        elif path.is_dir():
+            found = False
             for child in sorted(path.rglob("*")):
                 if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES:
-                    yield str(child)
+                    found = True
+                    yield str(child), None
+            if not found:
+                yield target, EMPTY_FOLDER
         else:
-            yield target
+            yield target, None
+
+
+async def _ingest_source(target: str, allow_private: bool) -> Source:
+    """The raw article behind one ingest target: standard input, a URL or a file."""
+    from bot.fetch import fetch_page, is_url
+    from bot.posting import source_from_file, source_from_html
+    from bot.replies import Document
+
+    if target == "-":
+        # Standard input is one plain-text (or HTML) article, as in `summarize -`.
+        return source_from_file(Document("stdin.txt", sys.stdin.buffer.read()))
+    if is_url(target):
+        page = await fetch_page(target, allow_private=allow_private)
+        return source_from_html(page, target)
+    path = Path(target)
+    return source_from_file(Document(path.name, path.read_bytes()))
 
 
 async def _ingest(settings: Settings, targets: Sequence[str]) -> int:
+    """Store each target; one tab-separated line per article, errors included (README)."""
     from bot.clock import SystemClock
-    from bot.fetch import FetchError, fetch_page, is_url
-    from bot.posting import (
-        UndecodableFile,
-        UnsupportedFile,
-        post_article,
-        source_from_file,
-        source_from_html,
-    )
-    from bot.replies import Document
+    from bot.fetch import FetchError
+    from bot.posting import UndecodableFile, UnsupportedFile, post_article
     from digests.article import ArticleError
     from storage.db import Database
 
     clock = SystemClock()
     failures = 0
     async with Database(settings.db_path) as db:
-        for target in _expand(targets):
-            try:
-                if is_url(target):
-                    page = await fetch_page(target, allow_private=settings.allow_private_urls)
-                    source = source_from_html(page, target)
+        for target, problem in _expand(targets):
+            if problem is None:
+                try:
+                    source = await _ingest_source(target, settings.allow_private_urls)
+                    result = await post_article(db, source, posted_by=None, now=clock.now())
+                except (OSError, FetchError, UnsupportedFile, UndecodableFile, ArticleError) as exc:
+                    problem = _reason(exc)
                 else:
-                    path = Path(target)
-                    source = source_from_file(Document(path.name, path.read_bytes()))
-                result = await post_article(db, source, posted_by=None, now=clock.now())
-            except (OSError, FetchError, UnsupportedFile, UndecodableFile, ArticleError) as exc:
-                failures += 1
-                reason = exc.reason if isinstance(exc, FetchError) else type(exc).__name__
-                print(f"-\terror\t{target}\t{reason}")
-                continue
-            state = "duplicate" if result.duplicate else "new"
-            print(f"#{result.story_id}\t{state}\t{target}\t{result.article.title}")
+                    state = "duplicate" if result.duplicate else "new"
+                    print(f"#{result.story_id}\t{state}\t{target}\t{result.article.title}")
+                    continue
+            failures += 1
+            print(f"-\terror\t{target}\t{problem}")
     return 1 if failures else 0
 
 
@@ -249,16 +329,19 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--db", help="SQLite file")
     chat.add_argument("--user", type=int, default=1, help="act as this user id (1 = admin)")
     chat.add_argument("--demo", action="store_true", help="load the bundled demo articles")
-    chat.set_defaults(func=cmd_chat, log_level="WARNING")
+    chat.set_defaults(func=cmd_chat, log_level="WARNING", quiet_libraries=True)
 
     summarize = sub.add_parser("summarize", help="title, summary and key facts of one article")
-    summarize.add_argument("file", nargs="?", help="a .txt/.html file, or - for standard input")
+    # One input or the other: given both, --jsonl used to win silently.
+    source = summarize.add_mutually_exclusive_group()
+    source.add_argument("file", nargs="?", help="a .txt/.html file, or - for standard input")
     summarize.add_argument("--json", action="store_true", help="print JSON")
-    summarize.add_argument(
+    source.add_argument(
         "--jsonl",
         metavar="IN",
         help='JSONL file (or -) with "id", "text" and optional "title" per line; '
-        'prints one {"id", "summary", "facts"} or {"id", "error"} line each',
+        'prints one {"id", "summary", "facts"} or {"id", "error"} line each '
+        "(a line without id gets the error missing_id)",
     )
     summarize.set_defaults(func=cmd_summarize, log_level=None)
 
@@ -272,25 +355,30 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="store articles from files, folders or URLs")
     ingest.add_argument("targets", nargs="+", metavar="PATH|URL")
     ingest.add_argument("--db", help="SQLite file")
-    ingest.set_defaults(func=cmd_ingest, log_level="WARNING")
+    ingest.set_defaults(func=cmd_ingest, log_level="WARNING", quiet_libraries=True)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.log_level is not None or args.verbose:
-        _logging(args.verbose, args.log_level or "WARNING")
+        _logging(args.verbose, args.log_level or "WARNING", getattr(args, "quiet_libraries", False))
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
         return 130
-    except ValueError as exc:
-        # ConfigError (a ValueError) comes only from commands that have imported bot.config.
+    except Exception as exc:
+        # ConfigError and DatabaseUnavailable come only from commands that imported their
+        # modules; looked up here so `summarize` need not import them.
         config = sys.modules.get("bot.config")
-        if config is None or not isinstance(exc, config.ConfigError):
-            raise
-        print(f"सेटिंग में गड़बड़: {exc}", file=sys.stderr)
-        return 2
+        if config is not None and isinstance(exc, config.ConfigError):
+            print(f"सेटिंग में गड़बड़: {exc}", file=sys.stderr)
+            return 2
+        db = sys.modules.get("storage.db")
+        if db is not None and isinstance(exc, db.DatabaseUnavailable):
+            print(f"डेटाबेस नहीं खुला: {exc.path}: {exc.reason}", file=sys.stderr)
+            return 2
+        raise
 
 
 if __name__ == "__main__":

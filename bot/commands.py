@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 _COMMAND = re.compile(r"/([A-Za-z0-9_]{1,64})(?:@[A-Za-z0-9_]+)?(?=\s|$)")
 
+
 # name -> (handler, admin only)
 COMMANDS: dict[str, tuple[Handler, bool]] = {
     "start": (subscription.start, False),
@@ -153,9 +154,7 @@ class Khabar:
         if msg.user_id in self.ctx.awaiting_post and (msg.text.strip() or msg.document):
             self.ctx.awaiting_post.discard(msg.user_id)
             return await editing.post_text(self.ctx, msg, msg.text)
-        if msg.document is not None:
-            admin = self.is_admin(msg.user_id)
-            return [Reply(texts.POST_USAGE if admin else texts.UNSUPPORTED_MESSAGE)]
-        if not msg.text.strip():
-            return [Reply(texts.UNSUPPORTED_MESSAGE)]
+        if msg.document is not None and self.is_admin(msg.user_id):
+            return [Reply(texts.POST_USAGE)]
+        # Chat, an empty line, a sticker or a reader's file: the same pointer to /help.
         return [Reply(texts.PLAIN_TEXT_HINT)]

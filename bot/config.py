@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import time, timedelta
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo, available_timezones
 
 DEFAULT_TZ = "Asia/Kolkata"
@@ -83,42 +84,46 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read and check every setting; ConfigError's message is Hindi and names the
+        variable, because the CLI shows it as it is to an operator who set it."""
         env = os.environ if env is None else env
+        raw_admins = env.get("KHABAR_ADMINS", "")
         try:
-            admins = frozenset(
-                int(part)
-                for part in env.get("KHABAR_ADMINS", "").replace(" ", "").split(",")
-                if part
-            )
+            admins = frozenset(int(part) for part in raw_admins.replace(" ", "").split(",") if part)
         except ValueError as exc:
-            raise ConfigError("KHABAR_ADMINS must be comma-separated Telegram user ids") from exc
+            raise ConfigError(
+                "KHABAR_ADMINS में टेलीग्राम यूज़र आईडी (अंक) अल्पविराम से अलग करके दें, "
+                f"जैसे 111111111,222222222; मिला: {raw_admins!r}"
+            ) from exc
         tz = env.get("KHABAR_TZ", DEFAULT_TZ)
         digest_time = env.get("KHABAR_DIGEST_TIME", DEFAULT_DIGEST_TIME)
         try:
             parse_zone(tz)
         except ValueError as exc:
-            raise ConfigError(f"KHABAR_TZ is not an IANA time zone: {tz!r}") from exc
+            raise ConfigError(
+                f"KHABAR_TZ कोई IANA समय क्षेत्र नहीं है (जैसे Asia/Kolkata); मिला: {tz!r}"
+            ) from exc
         try:
             digest_time = parse_hhmm(digest_time).strftime("%H:%M")
         except ValueError as exc:
-            raise ConfigError(f"KHABAR_DIGEST_TIME must be HH:MM: {digest_time!r}") from exc
-        try:
-            tick = float(env.get("KHABAR_TICK_SECONDS", "30"))
-            grace = timedelta(hours=float(env.get("KHABAR_GRACE_HOURS", "3")))
-            rate = float(env.get("KHABAR_SEND_RATE", "30"))
-            concurrency = int(env.get("KHABAR_SEND_CONCURRENCY", "8"))
-            retry_base = float(env.get("KHABAR_RETRY_BASE_SECONDS", "1"))
-        except ValueError as exc:
-            raise ConfigError(f"a numeric KHABAR_ setting is not a number: {exc}") from exc
-        if tick <= 0 or rate <= 0:
-            raise ConfigError("KHABAR_TICK_SECONDS and KHABAR_SEND_RATE must be positive")
-        if not 1 <= concurrency <= 1000 or retry_base < 0:
             raise ConfigError(
-                "KHABAR_SEND_CONCURRENCY must be 1-1000, KHABAR_RETRY_BASE_SECONDS >= 0"
-            )
+                f"KHABAR_DIGEST_TIME 24 घंटे की घड़ी में HH:MM हो (जैसे 07:00); मिला: {digest_time!r}"
+            ) from exc
+        tick = _number(env, "KHABAR_TICK_SECONDS", "30", float)
+        grace = timedelta(hours=_number(env, "KHABAR_GRACE_HOURS", "3", float))
+        rate = _number(env, "KHABAR_SEND_RATE", "30", float)
+        concurrency = _number(env, "KHABAR_SEND_CONCURRENCY", "8", int)
+        retry_base = _number(env, "KHABAR_RETRY_BASE_SECONDS", "1", float)
+        for name, value in (("KHABAR_TICK_SECONDS", tick), ("KHABAR_SEND_RATE", rate)):
+            if value <= 0:
+                raise ConfigError(f"{name} शून्य से बड़ी संख्या हो; मिला: {value:g}")
+        if not 1 <= concurrency <= 1000:
+            raise ConfigError(f"KHABAR_SEND_CONCURRENCY 1 से 1000 तक हो; मिला: {concurrency}")
+        if retry_base < 0:
+            raise ConfigError(f"KHABAR_RETRY_BASE_SECONDS ऋणात्मक नहीं हो सकता; मिला: {retry_base:g}")
         outbox_http = (env.get("KHABAR_OUTBOX_HTTP") or "aiohttp").strip().lower()
         if outbox_http not in OUTBOX_HTTP:
-            raise ConfigError(f"KHABAR_OUTBOX_HTTP must be aiohttp or httpx: {outbox_http!r}")
+            raise ConfigError(f"KHABAR_OUTBOX_HTTP aiohttp या httpx हो; मिला: {outbox_http!r}")
         base = env.get("TELEGRAM_API_BASE_URL") or TELEGRAM_API
         return cls(
             db_path=Path(env.get("KHABAR_DB") or default_db_path(env)).expanduser(),
@@ -133,8 +138,8 @@ class Settings:
             send_rate=rate,
             send_concurrency=concurrency,
             retry_base=retry_base,
-            paid_broadcast=_flag(env.get("KHABAR_PAID_BROADCAST"), False),
-            allow_private_urls=_flag(env.get("KHABAR_ALLOW_PRIVATE_URLS"), False),
+            paid_broadcast=_flag(env, "KHABAR_PAID_BROADCAST", False),
+            allow_private_urls=_flag(env, "KHABAR_ALLOW_PRIVATE_URLS", False),
             outbox_http=outbox_http,
         )
 
@@ -142,8 +147,23 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def _flag(value: str | None, default: bool) -> bool:
+N = TypeVar("N", int, float)
+
+
+def _number(env: Mapping[str, str], name: str, default: str, kind: Callable[[str], N]) -> N:
+    """One numeric setting, its own variable named when it is not a number."""
+    raw = env.get(name) or default
+    try:
+        value = kind(raw.strip())
+    except ValueError as exc:
+        what = "पूर्णांक होना" if kind is int else "संख्या होनी"
+        raise ConfigError(f"{name} {what} चाहिए; मिला: {raw!r}") from exc
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     """1/true/yes/on or 0/false/no/off; unset or empty keeps the default."""
+    value = env.get(name)
     if value is None or not value.strip():
         return default
     text = value.strip().lower()
@@ -151,7 +171,7 @@ def _flag(value: str | None, default: bool) -> bool:
         return True
     if text in {"0", "false", "no", "off"}:
         return False
-    raise ConfigError(f"expected 1/0, true/false, yes/no or on/off, got {value!r}")
+    raise ConfigError(f"{name} में 1 या 0 दें (true/false, yes/no, on/off भी चलेंगे); मिला: {value!r}")
 
 
 def _file_url(base: str) -> str:

@@ -58,12 +58,12 @@ async def _item(db: Database, chat_id: int | None, group: list[StoredArticle]) -
     facts = new_facts(_group_facts(group), known)
     if known and not facts:
         return None
-    # The card's summary comes from the article that tells this reader the most news.
+    # The card's summary comes from the article that tells this reader the most news, and
+    # so does its headline: an older headline over a newer summary would contradict it.
     lead = max(group, key=lambda a: (len(new_facts(a.facts, known)), a.posted_at, a.id))
-    continued = bool(known) or (story is not None and story.article_count > len(group))
     return DigestItem(
         story_id=newest.story_id,
-        title=story.title if story and continued else lead.title,
+        title=lead.title,
         summary=lead.summary,
         facts=tuple(facts[:MAX_FACTS]),
         url=lead.source_url,

@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot import texts
 from bot.replies import Document
 from digests.article import MAX_INPUT_CHARS, content_hash, digest_article
 from digests.extract import extract_html
@@ -18,6 +19,12 @@ from storage.linking import find_story, index_article, rebuild_story
 MAX_FILE_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+
+# A story number whose articles an admin moved elsewhere (see missing_story_text).
+STORY_MOVED = (
+    "कहानी #{id} के सारे लेख कहानी <b>#{target}</b> में ले जाए गए हैं। उसे देखने के लिए: /story {target}"
+)
+STORY_EMPTIED = "कहानी #{id} के सारे लेख दूसरी कहानियों में ले जाए गए हैं। सूची के लिए /stories भेजें।"
 
 
 class UnsupportedFile(ValueError):
@@ -86,6 +93,8 @@ async def post_article(
     if duplicate is not None:
         return duplicate
     decision = await find_story(db, article, now)
+    # The admin knows the story by the title it had before this article retitled it.
+    joined = None if decision.story_id is None else await stories.get(db, decision.story_id)
     try:
         async with db.transaction() as tx:
             if decision.story_id is None:
@@ -103,6 +112,7 @@ async def post_article(
                 posted_at=now,
                 updates_pending=decision.story_id is not None,
             )
+            await stories.refresh_title(tx, story_id)
             await index_article(tx, story_id, article, now)
     except sqlite3.IntegrityError:
         # The same article may have been stored by a concurrent post between our check and
@@ -113,8 +123,7 @@ async def post_article(
         return duplicate
     if decision.story_id is None:
         return PostResult(article_id, story_id, article.title, True, False, article, truncated)
-    story = await stories.get(db, story_id)
-    title = story.title if story else article.title
+    title = joined.title if joined else article.title
     return PostResult(article_id, story_id, title, False, False, article, truncated)
 
 
@@ -132,7 +141,9 @@ async def _duplicate_of(
 async def move_article(db: Database, article_id: int, story_id: int, now: datetime) -> None:
     """An admin's correction: the article belongs to another story.
 
-    An emptied story is removed and its followers follow the target instead, so nobody
+    Both stories are retitled after their newest article. An emptied story keeps its row
+    (its number is never given to another story: old buttons and links carry it) and
+    records where its articles went; its followers follow the target instead, so nobody
     loses the thread they were following.
     """
     article = await articles.get(db, article_id)
@@ -142,21 +153,41 @@ async def move_article(db: Database, article_id: int, story_id: int, now: dateti
     async with db.transaction() as tx:
         await articles.set_story(tx, article_id, story_id)
         await stories.touch(tx, story_id, now)
+        await stories.refresh_title(tx, old)
+        await stories.refresh_title(tx, story_id)
         await rebuild_story(tx, old)
         await rebuild_story(tx, story_id)
         if await articles.count_in_story(tx, old) == 0:
             await follows.move_followers(tx, old, story_id)
-            await stories.delete(tx, old)
+            await stories.mark_emptied(tx, old, story_id)
 
 
 async def split_article(db: Database, article_id: int, now: datetime) -> int:
-    """An admin's correction: the article starts a story of its own; returns its id."""
+    """An admin's correction: the article starts a story of its own; returns its id.
+
+    The story it left is retitled after the newest article it still holds.
+    """
     article = await articles.get(db, article_id)
     if article is None:
         raise KeyError(article_id)
     async with db.transaction() as tx:
         story_id = await stories.create(tx, article.title, now)
         await articles.set_story(tx, article_id, story_id)
+        await stories.refresh_title(tx, article.story_id)
         await rebuild_story(tx, article.story_id)
         await rebuild_story(tx, story_id)
     return story_id
+
+
+async def missing_story_text(db: Database, story_id: int) -> str:
+    """What to tell a reader who names a story number that has no articles.
+
+    A number is never reused, so an old button or link may name a story an admin emptied
+    with /move: say where its articles went instead of just "not found".
+    """
+    gone = await stories.emptied(db, story_id)
+    if gone is None:
+        return texts.STORY_NOT_FOUND.format(id=story_id)
+    if gone.moved_to is None:
+        return STORY_EMPTIED.format(id=story_id)
+    return STORY_MOVED.format(id=story_id, target=gone.moved_to)

@@ -6,9 +6,12 @@ them; the outbox sender reaches Telegram through `TelegramTransport`.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import re
+import signal
 import warnings
 from datetime import timedelta
 from typing import Any
@@ -62,7 +65,7 @@ from bot.posting import MAX_FILE_BYTES
 from bot.replies import Button, Document, Incoming, Reply
 from bot.runner import Runner
 from bot.telegram_http import AiohttpRequest
-from storage.db import Database
+from storage.db import Database, DatabaseUnavailable
 
 # python-telegram-bot 22.2+ warns on every 429 (even inside its own RetryAfter.__init__)
 # unless the process opts in to the coming behaviour, `retry_after` as a timedelta, which
@@ -343,7 +346,8 @@ def build_application(
     clock = clock or SystemClock()
 
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        db = await Database(settings.db_path).open()
+        # `run` opens the database before polling starts (see there); tests do not.
+        db: Database = app.bot_data.get("db") or await Database(settings.db_path).open()
         app.bot_data["db"] = db
         transport = TelegramTransport.for_settings(app, settings)
         app.bot_data["transport"] = transport
@@ -408,25 +412,174 @@ def build_application(
 
 
 class RedactSecret(logging.Filter):
-    """Replaces a secret in every log line: python-telegram-bot logs Bot API URLs, which
-    carry the token, at DEBUG."""
+    """Replaces a secret in every log line, exception text and traceback included.
+
+    python-telegram-bot logs Bot API URLs, which carry the token, at DEBUG, and its
+    InvalidToken says "The token `...` was rejected": a logged traceback of it would print
+    the token although the README promises it never is.
+    """
 
     def __init__(self, secret: str) -> None:
         super().__init__()
         self.secret = secret
 
+    def redact(self, text: str) -> str:
+        return text.replace(self.secret, "<token>") if self.secret else text
+
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.secret in message:
-            record.msg = message.replace(self.secret, "<token>")
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: still never let the secret through
+            message = f"{record.msg} {record.args}"
+        if self.secret in message or record.args:
+            # Merge the arguments in now: a token inside them must not survive formatting.
+            record.msg = self.redact(message)
             record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
         return True
 
 
+class StartupError(Exception):
+    """`khabar run` could not start; the message is for the operator and holds no secret."""
+
+
+TOKEN_REJECTED = (
+    "Telegram ने बॉट टोकन (TELEGRAM_BOT_TOKEN) अस्वीकार कर दिया। BotFather से सही टोकन लें "
+    "(/mybots → API Token) और फिर चलाएँ; TELEGRAM_API_BASE_URL बदला है तो वह भी जाँचें। "
+    "(The bot token was rejected.)"
+)
+
+# Waits between start-up attempts while Telegram cannot be reached: the network (or a
+# self-hosted Bot API server) may come up after the bot does, so it never gives up.
+FIRST_RETRY_SECONDS = 1.0
+MAX_RETRY_SECONDS = 30.0
+
+
+async def wait_for_telegram(
+    application: Application[Any, Any, Any, Any, Any, Any], stop: asyncio.Event
+) -> bool:
+    """Initialise the application (getMe) until Telegram answers; False if `stop` was set.
+
+    PTB's own `bootstrap_retries` logs failed attempts only at DEBUG and an invalid token
+    with a traceback, so the first contact is made here: one WARNING line per failed
+    attempt, and InvalidToken raised at once (retrying a revoked token helps nobody).
+    Application.initialize is idempotent, so run_polling's own bootstrap then passes.
+    """
+    delay = FIRST_RETRY_SECONDS
+    attempt = 0
+    while not stop.is_set():
+        attempt += 1
+        try:
+            await application.initialize()
+        except InvalidToken:
+            raise
+        except (NetworkError, RetryAfter) as exc:
+            wait = _seconds(exc.retry_after) if isinstance(exc, RetryAfter) else delay
+            log.warning(
+                "Telegram तक नहीं पहुँच सके (कोशिश %d: %s); %.0f सेकंड बाद फिर कोशिश",
+                attempt,
+                exc.message,
+                wait,
+            )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), wait)
+            delay = min(delay * 2, MAX_RETRY_SECONDS)
+            continue
+        log.info("Telegram से जुड़ गए: @%s", application.bot.username)
+        return True
+    return False
+
+
 def run(settings: Settings) -> None:
-    """Long polling until SIGINT/SIGTERM; PTB's run_polling installs the signal handlers."""
-    if settings.token:
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(RedactSecret(settings.token))
+    """Long polling until SIGINT/SIGTERM (handled here, at every stage of start-up).
+
+    Raises StartupError (token-free, no traceback needed) when the bot cannot start, and
+    DatabaseUnavailable when the database cannot be opened. The database is opened here,
+    before run_polling, and everything is released here after it, whichever way it ended:
+    a connection left open keeps the process alive (aiosqlite's worker thread is not a
+    daemon).
+    """
+    if not settings.token:
+        raise StartupError("TELEGRAM_BOT_TOKEN सेट नहीं है।")
+    redact = RedactSecret(settings.token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
     application = build_application(settings)
-    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)  # run_polling takes the current loop
+    stop = asyncio.Event()
+    polling = False
+
+    def stop_when_running() -> None:
+        # PTB's own handlers raise SystemExit wherever the loop is; during its start-up
+        # (between post_init and start) that ended in "Event loop stopped before Future
+        # completed" instead of a clean stop. stop_running() is its graceful way, but
+        # only once the application runs, so wait for that.
+        if application.running:
+            application.stop_running()
+        else:
+            loop.call_later(0.05, stop_when_running)
+
+    def on_signal() -> None:
+        stop.set()
+        if polling:
+            stop_when_running()
+
+    try:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, on_signal)
+        if loop.run_until_complete(wait_for_telegram(application, stop)):
+            db = loop.run_until_complete(Database(settings.db_path).open())
+            application.bot_data["db"] = db
+        if stop.is_set():
+            log.info("stopped before the bot started")
+            return
+        polling = True
+        # Connected once: later network failures are PTB's to retry, indefinitely.
+        application.run_polling(
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+            bootstrap_retries=-1,
+            close_loop=False,
+            stop_signals=None,  # ours, above
+        )
+    except InvalidToken:
+        raise StartupError(TOKEN_REJECTED) from None
+    except DatabaseUnavailable:
+        raise
+    except Exception as exc:
+        log.debug("start-up failed", exc_info=True)
+        detail = redact.redact(str(exc)) or type(exc).__name__
+        raise StartupError(f"ख़बर शुरू नहीं हो सका: {detail}") from None
+    finally:
+        if not loop.is_closed():
+            loop.run_until_complete(_release(application))
+            loop.close()
+
+
+async def _release(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Stop and close whatever is still running or open, whichever way run ended.
+
+    Each step is a no-op for what PTB's post_stop/post_shutdown already released.
+    """
+    runner: Runner | None = application.bot_data.get("runner")
+    if runner is not None:
+        await runner.stop()
+    current = asyncio.current_task()
+    leftovers = [task for task in asyncio.all_tasks() if task is not current]
+    for task in leftovers:  # e.g. a post_init a signal interrupted
+        task.cancel()
+    await asyncio.gather(*leftovers, return_exceptions=True)
+    transport: TelegramTransport | None = application.bot_data.get("transport")
+    if transport is not None:
+        await transport.close()
+    db: Database | None = application.bot_data.get("db")
+    if db is not None:
+        await db.close()
+    with contextlib.suppress(Exception):
+        await application.bot.shutdown()

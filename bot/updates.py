@@ -1,8 +1,8 @@
 """Follow-up updates: when an article joins a story, tell each follower only what is new.
 
-Each follower is compared fact by fact with the articles of the story they already
-received; an article that
-adds nothing new to them sends nothing. An update that would land in their quiet hours is
+Each follower is compared fact by fact with the articles of the story that were actually
+delivered to them (following a story marks nothing as received); an article that adds
+nothing new to them sends nothing. An update that would land in their quiet hours is
 not sent: the article stays unread and their morning digest carries it.
 """
 
@@ -12,7 +12,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import texts
 from bot.config import parse_hhmm
@@ -72,6 +72,33 @@ def update_message(
     return Reply(f"{head}\n\n{card}", buttons)
 
 
+@dataclass(frozen=True, slots=True)
+class FollowerTiming:
+    """When a story's active followers would get an update posted now."""
+
+    now: int = 0  # outside their quiet hours: the update goes out at once
+    morning: int = 0  # in their quiet hours: the article waits for their morning digest
+
+
+async def follower_timing(db: Database, story_id: int, now: datetime) -> FollowerTiming:
+    """Split the story's active followers by quiet hours, as `_one` will decide them.
+
+    One grouped query and a check per distinct (zone, quiet hours), so it stays cheap for
+    a story with many followers; it cannot know yet who will find nothing new.
+    """
+    awake = asleep = 0
+    for tz, start, end, count in await follows.active_followers_by_settings(db, story_id):
+        try:
+            local = now.astimezone(ZoneInfo(tz)).time()
+        except (ValueError, ZoneInfoNotFoundError):  # a zone this host lacks: not a reason
+            local = None  # to fail the admin's /post, which is already saved
+        if local is not None and in_quiet_hours(local, start, end):
+            asleep += count
+        else:
+            awake += count
+    return FollowerTiming(awake, asleep)
+
+
 @dataclass
 class UpdateReport:
     enqueued: int = 0
@@ -108,12 +135,15 @@ async def fan_out(db: Database, article_id: int, now: datetime) -> UpdateReport:
     story = await stories.get(db, article.story_id)
     if story is None:
         return report
+    # The story's title follows its newest article, usually this one, whose headline the
+    # card already shows: the header names the story by the headline it had before.
+    title = await articles.title_before(db, article) or story.title
     after = 0
     while chats := await follows.followers(db, story.id, after, BATCH):
         after = chats[-1]
         for chat_id in chats:
             try:
-                await _one(db, chat_id, story.id, story.title, article, now, report)
+                await _one(db, chat_id, story.id, title, article, now, report)
             except Exception:
                 log.exception("update for chat %s on article %s failed", chat_id, article_id)
     return report

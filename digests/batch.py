@@ -2,7 +2,7 @@
 
 A batch of thousands of articles must not stop at one bad line, so every way a line can be
 wrong becomes a result of its own, `{"id", "error"}`, with a short stable code a script can
-count: `invalid_json`, `not_an_object`, `missing_text`, `not_hindi`, `empty_article`.
+count: `invalid_json`, `not_an_object`, `missing_id`, `missing_text`, `not_hindi`, `empty_article`.
 Pure: the caller does the reading and writing.
 """
 
@@ -30,7 +30,9 @@ def digest_line(line: str) -> dict[str, Any]:
         return {"id": None, "error": "invalid_json"}
     if not isinstance(row, dict):
         return {"id": None, "error": "not_an_object"}
-    ident = row.get("id")
+    if "id" not in row:
+        return {"id": None, "error": "missing_id"}  # its summary could not be matched back
+    ident = row["id"]
     text = row.get("text")
     if not isinstance(text, str) or not text.strip():
         return {"id": ident, "error": "missing_text"}

@@ -55,7 +55,7 @@ def render_item(item: DigestItem, index: int | None = None) -> str:
         lines.append(f"<b>{escape(item.facts_label)}</b>")
     lines.extend(_fact_line(f) for f in item.facts)
     if item.article_count > 1:
-        lines.append(f"📰 इस खबर पर {item.article_count} रिपोर्ट")
+        lines.append(f"📰 इस ख़बर पर {item.article_count} रिपोर्ट")
     url = _safe_url(item.url)
     if url:
         lines.append(f'<a href="{html_lib.escape(url, quote=True)}">{SOURCE_LABEL}</a>')

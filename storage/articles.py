@@ -159,3 +159,17 @@ async def received_facts(db: Database, chat_id: int, story_id: int) -> list[str]
         [chat_id, story_id],
     )
     return [f["text"] for row in rows for f in json.loads(row[0])]
+
+
+async def title_before(db: Database, article: StoredArticle) -> str | None:
+    """The headline of the story's article just before `article` (timeline order), or None.
+
+    An update names the story by it: the story's own title is already the new article's
+    headline, which the update's card shows right below.
+    """
+    row = await db.fetchone(
+        "SELECT title FROM articles WHERE story_id = ? AND (posted_at, id) < (?, ?)"
+        " ORDER BY posted_at DESC, id DESC LIMIT 1",
+        [article.story_id, to_db(article.posted_at), article.id],
+    )
+    return None if row is None else str(row[0])

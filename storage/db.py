@@ -28,6 +28,59 @@ def _migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
+class DatabaseUnavailable(Exception):
+    """The database file cannot be used; `reason` is short Hindi an operator can act on.
+
+    The CLI prints it as one line instead of a sqlite3 traceback, so it never names the
+    library, only the path and what is wrong with it.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def _check_path(path: Path) -> None:
+    """Refuse a folder or a parent that cannot be made before SQLite gives a vaguer error."""
+    if path.is_dir():
+        raise DatabaseUnavailable(str(path), "यह फ़ोल्डर है, डेटाबेस फ़ाइल नहीं (--db को फ़ाइल का रास्ता दें)")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseUnavailable(
+            str(path), f"इसका फ़ोल्डर नहीं बन सका ({exc.strerror or exc})"
+        ) from exc
+
+
+def _sqlite_reason(exc: sqlite3.Error) -> str:
+    """A Hindi reason for the errors an operator can cause, with SQLite's own words after."""
+    text = str(exc)
+    lowered = text.lower()
+    if "not a database" in lowered:
+        return f"यह SQLite डेटाबेस फ़ाइल नहीं है ({text})"
+    if "unable to open" in lowered:
+        return f"फ़ाइल खुल नहीं सकी: रास्ता और अनुमति जाँचें ({text})"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"फ़ाइल में लिखने की अनुमति नहीं ({text})"
+    if "locked" in lowered or "busy" in lowered:
+        return f"डेटाबेस किसी और प्रक्रिया ने रोक रखा है ({text})"
+    if "malformed" in lowered or "corrupt" in lowered:
+        return f"डेटाबेस फ़ाइल ख़राब है ({text})"
+    return f"SQLite त्रुटि ({text})"
+
+
+async def _join_worker(conn: aiosqlite.Connection) -> None:
+    """Wait for the worker thread of a connection whose connect failed.
+
+    aiosqlite stops that thread itself but does not wait: the thread then answers on an
+    event loop `asyncio.run` has closed and prints "Event loop is closed".
+    """
+    thread = getattr(conn, "_thread", None)
+    if thread is not None and thread.is_alive():
+        await asyncio.to_thread(thread.join, 5)
+
+
 class Database:
     """Holds the single aiosqlite connection the whole process shares.
 
@@ -50,19 +103,39 @@ class Database:
         return self._conn
 
     async def open(self) -> Database:
-        if self.path != ":memory:":
-            Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        self._conn = await aiosqlite.connect(Path(self.path).expanduser(), isolation_level=None)
-        self._conn.row_factory = aiosqlite.Row
-        await self._conn.execute("PRAGMA journal_mode = WAL")
-        await self._conn.execute("PRAGMA foreign_keys = ON")
-        await self._conn.execute("PRAGMA synchronous = NORMAL")
-        await self._conn.execute("PRAGMA busy_timeout = 5000")
-        await self.migrate()
-        # Work a migration left for Python (story signatures need the text pipeline).
-        from storage.linking import backfill
+        """Connect, migrate and backfill, or raise DatabaseUnavailable naming the path.
 
-        await backfill(self)
+        Every failure closes the connection again: aiosqlite's worker is a non-daemon
+        thread, so a connection left open on an error path kept the process alive forever
+        after the error was printed.
+        """
+        if self.path != ":memory:":
+            _check_path(Path(self.path).expanduser())
+        conn = aiosqlite.connect(Path(self.path).expanduser(), isolation_level=None)
+        try:
+            self._conn = await conn
+        except sqlite3.Error as exc:
+            await _join_worker(conn)
+            raise DatabaseUnavailable(self.path, _sqlite_reason(exc)) from exc
+        except BaseException:
+            await _join_worker(conn)
+            raise
+        try:
+            self._conn.row_factory = aiosqlite.Row
+            await self._conn.execute("PRAGMA journal_mode = WAL")
+            await self._conn.execute("PRAGMA foreign_keys = ON")
+            await self._conn.execute("PRAGMA synchronous = NORMAL")
+            await self._conn.execute("PRAGMA busy_timeout = 5000")
+            await self.migrate()
+            # Work a migration left for Python (story signatures need the text pipeline).
+            from storage.linking import backfill
+
+            await backfill(self)
+        except BaseException as exc:
+            await self.close()
+            if isinstance(exc, sqlite3.Error):
+                raise DatabaseUnavailable(self.path, _sqlite_reason(exc)) from exc
+            raise
         return self
 
     async def close(self) -> None:

@@ -70,10 +70,32 @@ async def follower_count(db: Database, story_id: int) -> int:
     return int(await db.scalar("SELECT count(*) FROM follows WHERE story_id = ?", [story_id]))
 
 
+async def active_followers_by_settings(
+    db: Database, story_id: int
+) -> list[tuple[str, str | None, str | None, int]]:
+    """Active followers of a story counted per (zone, quiet_start, quiet_end).
+
+    Whether a follower is in quiet hours needs their zone, which SQL cannot convert; the
+    distinct settings are few, so the caller checks each group instead of each follower.
+    """
+    rows = await db.fetchall(
+        "SELECT s.tz, s.quiet_start, s.quiet_end, count(*) FROM follows f"
+        " JOIN subscribers s ON s.chat_id = f.chat_id WHERE f.story_id = ? AND s.active = 1"
+        " GROUP BY s.tz, s.quiet_start, s.quiet_end",
+        [story_id],
+    )
+    return [(r[0], r[1], r[2], int(r[3])) for r in rows]
+
+
 async def move_followers(tx: aiosqlite.Connection, from_story: int, to_story: int) -> None:
-    """When a story is emptied by an admin's correction, its followers follow the target."""
+    """When a story is emptied by an admin's correction, its followers follow the target.
+
+    The emptied story keeps its row (its number is never reused), so its follows are
+    removed here rather than by ON DELETE CASCADE.
+    """
     await tx.execute(
         "INSERT INTO follows (chat_id, story_id, created_at)"
         " SELECT chat_id, ?, created_at FROM follows WHERE story_id = ? ON CONFLICT DO NOTHING",
         (to_story, from_story),
     )
+    await tx.execute("DELETE FROM follows WHERE story_id = ?", (from_story,))

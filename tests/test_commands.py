@@ -40,8 +40,8 @@ async def test_stop_keeps_data_and_start_resumes(reader: Chat, db: Database) -> 
     assert await reader.say("/stop") == texts.NOT_SUBSCRIBED
 
 
-async def test_help_lists_every_command(reader: Chat) -> None:
-    reply = await reader.say("/help")
+async def test_help_lists_every_command_to_admins(admin: Chat) -> None:
+    reply = await admin.say("/help")
     for name, description, _admin in texts.COMMANDS:
         assert f"/{name} — {description}" in reply
     assert "अकेली पंक्ति में" in reply  # how to paste a multi-line article
@@ -169,7 +169,7 @@ async def test_time_and_zone(reader: Chat, db: Database) -> None:
     assert await reader.say("/time 07:30") == texts.NOT_SUBSCRIBED
     await reader.say("/start")
     assert "07:00" in await reader.say("/time")
-    for bad in ("25:99", "7", "abc", "07:5", "-1:00", "07:30 extra", "9" * 20 + ":00", "०७:३०"):
+    for bad in ("25:99", "24:00", "07:60", "abc", "-1:00", "07:30 extra", "9" * 20 + ":00"):
         assert await reader.say(f"/time {bad}") == texts.TIME_USAGE, bad
     assert "06:45" in await reader.say("/time 6:45")
     for bad in ("Mars/Base", "../../etc/passwd", "/etc/localtime", "Asia", "localtime"):

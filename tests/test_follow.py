@@ -83,9 +83,10 @@ async def test_update_reaches_followers_only_and_says_what_is_new(
 ) -> None:
     await _thread(admin, reader)
     outbox = TerminalOutbox(khabar)
+    assert "40 हज़ार" in await reader.say("/digest")  # what the reader was actually given
     await reader.say("/follow 1")
     posted = await admin.say("/post " + fixture_text("metro_opened.txt"))
-    assert "पुरानी कहानी <b>#1</b>" in posted and "1 फॉलोअर" in posted
+    assert "पुरानी कहानी <b>#1</b>" in posted and "फॉलोअर: 1 को अभी अपडेट" in posted
     sent = await outbox.flush()
     assert "कहानी #1 में नया" in sent and "🆕 नया" in sent
     assert "52 हज़ार" in sent  # the new figure
@@ -102,6 +103,7 @@ async def test_nothing_new_sends_nothing(admin: Chat, reader: Chat, khabar: Khab
     assert new_facts(again.facts, [f.text for f in first.facts]) == []  # the premise
     await _thread(admin, reader)
     outbox = TerminalOutbox(khabar)
+    await reader.say("/digest")  # the first article reaches the reader
     await reader.say("/follow 1")
     assert "#1" in await admin.say("/post " + fixture_text("metro_again.txt"))
     assert await outbox.flush() == ""
@@ -112,10 +114,12 @@ async def test_quiet_hours_hold_updates_for_the_morning_digest(
 ) -> None:
     await _thread(admin, reader)
     outbox = TerminalOutbox(khabar)
+    await reader.say("/digest")  # the first article reaches the reader
     await reader.say("/follow 1")
     assert "22:00-07:00" in await reader.say("/quiet")
     clock.advance(timedelta(hours=13))  # 23:30 in Kolkata
-    await admin.say("/post " + fixture_text("metro_opened.txt"))
+    posted = await admin.say("/post " + fixture_text("metro_opened.txt"))
+    assert "फॉलोअर: 1 को सुबह के डाइजेस्ट में" in posted and "को अभी" not in posted
     assert await outbox.flush() == ""
     clock.advance(timedelta(hours=8))  # 07:30: the 07:00 digest is due
     morning = await outbox.flush()
@@ -168,7 +172,7 @@ async def test_admin_move_and_split(admin: Chat, reader: Chat, db: Database) -> 
     assert "अकेला" in await admin.say("/split 3")
     await reader.say("/follow 3")
     assert "कहानी <b>#1</b>" in await admin.say("/move 2 1")
-    assert await stories.get(db, 3) is None  # the emptied story is gone
+    assert await stories.get(db, 3) is None  # the emptied story is out of sight
     assert "#1" in await reader.say("/following")  # and its follower follows the target
 
 
@@ -184,7 +188,10 @@ async def test_digest_shows_a_continued_story_once_with_what_is_new(
     text = await reader.say("/digest")
     assert text.count("#1") == 1  # one card for the whole thread
     assert "🆕 नया" in text and "52 हज़ार" in text and "40 हज़ार" not in text
-    assert "शहर की नई मेट्रो लाइन" in text  # under the story's own title
+    # The headline is that of the article whose summary the card shows, not the first
+    # article's (which announced an opening the new summary reports as done).
+    assert "पहले दिन 52 हज़ार लोगों ने सफ़र किया" in text
+    assert "शहर की नई मेट्रो लाइन सोमवार से यात्रियों के लिए खुलेगी" not in text
     assert "3 रिपोर्ट" in text and "मौसम" in text
 
 

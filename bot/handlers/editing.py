@@ -15,6 +15,7 @@ from bot.posting import (
     UndecodableFile,
     UnsupportedFile,
     looks_like_html,
+    missing_story_text,
     move_article,
     post_article,
     source_from_file,
@@ -22,11 +23,18 @@ from bot.posting import (
     split_article,
 )
 from bot.replies import Incoming, Reply
+from bot.updates import FollowerTiming, follower_timing
 from digests.article import EmptyArticle, NotHindi
 from digests.dates import format_date, format_date_time
 from digests.model import DigestItem
 from digests.render import escape, render_item
-from storage import articles, deliveries, follows, stories, subscribers
+from storage import articles, deliveries, stories, subscribers
+
+# The /post reply's note on the story's followers: who gets the update now and who in the
+# morning digest (their quiet hours).
+FOLLOWERS_NOTE = " (फॉलोअर: {parts}; सिर्फ़ वही जो उनके लिए नया है)"
+FOLLOWERS_NOW = "{count} को अभी अपडेट"
+FOLLOWERS_MORNING = "{count} को सुबह के डाइजेस्ट में (उनका शांत समय)"
 
 
 class BadUrl(ValueError):
@@ -34,6 +42,9 @@ class BadUrl(ValueError):
 
 
 async def cancel(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
+    """Drop a waiting /post; with none waiting, say so rather than confirm a no-op."""
+    if msg.user_id not in ctx.awaiting_post:
+        return [Reply(texts.NOTHING_TO_CANCEL)]
     ctx.awaiting_post.discard(msg.user_id)
     return [Reply(texts.POST_CANCELLED)]
 
@@ -66,11 +77,11 @@ async def post_text(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
         return [Reply(texts.POST_NOT_HINDI)]
     except EmptyArticle:
         return [Reply(texts.POST_EMPTY)]
-    followers = 0
+    timing = FollowerTiming()
     if not result.duplicate and not result.new_story:
-        followers = await follows.follower_count(ctx.db, result.story_id)
+        timing = await follower_timing(ctx.db, result.story_id, ctx.clock.now())
         ctx.outbox_written()  # the runner sends the followers' updates in the background
-    return [Reply(describe_post(result, followers))]
+    return [Reply(describe_post(result, timing))]
 
 
 async def _source(ctx: Context, msg: Incoming, text: str) -> Source | None:
@@ -89,7 +100,18 @@ async def _source(ctx: Context, msg: Incoming, text: str) -> Source | None:
     return Source(text=text)
 
 
-def describe_post(result: PostResult, followers: int = 0) -> str:
+def followers_note(timing: FollowerTiming) -> str:
+    """Who of the story's followers hears of the post, and when, without promising a
+    message: a follower to whom the article adds nothing new gets none."""
+    parts = []
+    if timing.now:
+        parts.append(FOLLOWERS_NOW.format(count=timing.now))
+    if timing.morning:
+        parts.append(FOLLOWERS_MORNING.format(count=timing.morning))
+    return FOLLOWERS_NOTE.format(parts=", ".join(parts)) if parts else ""
+
+
+def describe_post(result: PostResult, timing: FollowerTiming | None = None) -> str:
     """The admin's confirmation: which story (new or continued), then the card."""
     if result.duplicate:
         return texts.POST_DUPLICATE.format(story=result.story_id)
@@ -100,7 +122,7 @@ def describe_post(result: PostResult, followers: int = 0) -> str:
             story=result.story_id,
             article=result.article_id,
             title=escape(result.story_title),
-            followers=texts.POST_FOLLOWERS.format(count=followers) if followers else "",
+            followers=followers_note(timing or FollowerTiming()),
         )
     card = render_item(
         DigestItem(
@@ -126,8 +148,8 @@ async def move(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
     if article is None:
         return [Reply(texts.ARTICLE_NOT_FOUND.format(article=article_id))]
     story = await stories.get(ctx.db, story_id)
-    if story is None:
-        return [Reply(texts.STORY_NOT_FOUND.format(id=story_id))]
+    if story is None:  # unknown, or emptied by an earlier /move: say where it went
+        return [Reply(await missing_story_text(ctx.db, story_id))]
     if article.story_id == story_id:
         return [Reply(texts.MOVE_SAME.format(article=article_id, story=story_id))]
     await move_article(ctx.db, article_id, story_id, ctx.clock.now())
@@ -150,6 +172,20 @@ async def split(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
     return [Reply(done)]
 
 
+def _last_run(run: deliveries.RunReport | None, zone: ZoneInfo) -> str:
+    """/stats' last line: the latest sender run, or that there has been none yet."""
+    if run is None:
+        return texts.STATS_NO_RUN
+    return texts.STATS_LAST_RUN.format(
+        run_at=format_date_time(run.started_at.astimezone(zone)),
+        run_sent=run.messages,
+        run_retried=run.retried,
+        run_failed=run.failed,
+        run_inactive=run.newly_inactive,
+        run_seconds=f"{run.seconds:.1f}",
+    )
+
+
 async def stats(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
     now = ctx.clock.now()
     zone = ZoneInfo(ctx.settings.tz)
@@ -167,12 +203,7 @@ async def stats(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
                 date=format_date(now.astimezone(zone), weekday=False),
                 digests_today=await deliveries.sent_since(ctx.db, local_midnight, kind="digest"),
                 pending=await deliveries.pending_count(ctx.db),
-                run_at=format_date_time(run.started_at.astimezone(zone)) if run else "—",
-                run_sent=run.messages if run else 0,
-                run_retried=run.retried if run else 0,
-                run_failed=run.failed if run else 0,
-                run_inactive=run.newly_inactive if run else 0,
-                run_seconds=f"{run.seconds:.1f}" if run else 0,
+                last_run=_last_run(run, zone),
             )
         )
     ]

@@ -8,25 +8,45 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.handlers.context import Context, number_arg
 from bot.handlers.reading import story_line
+from bot.posting import missing_story_text
 from bot.replies import Button, CallbackResult, Incoming, Reply
 from bot.updates import story_buttons
 from digests.render import escape
-from storage import articles, deliveries, follows, stories, subscribers
+from storage import follows, stories, subscribers
 
 log = logging.getLogger(__name__)
 
 MAX_LISTED = 50
 
+# Following before /start subscribes the reader (see _subscribe_for_updates): say so, and
+# how to change or stop it, instead of starting a daily message they never asked for.
+SUBSCRIBED_BY_FOLLOW = (
+    "ℹ️ अपडेट भेजने के लिए आपकी सदस्यता भी शुरू कर दी गई है: अब रोज़ <b>{time}</b> बजे ({tz}) "
+    "सुबह का डाइजेस्ट भी आएगा, और रात के शांत समय के अपडेट उसी में आएँगे। "
+    "समय बदलने के लिए /time 08:00; डाइजेस्ट (और अपडेट) रोकने के लिए /stop।"
+)
+# A 🔔 under an old message for a story an admin emptied with /move.
+TOAST_MOVED = "कहानी #{story} अब #{target} में है: /follow {target}"
+
 
 async def start_following(ctx: Context, chat_id: int, story_id: int) -> bool:
-    """Follow; the story so far counts as known, so updates start from what is new."""
-    now = ctx.clock.now()
-    added = await follows.follow(ctx.db, chat_id, story_id, now)
-    if added:
-        thread = await articles.of_story(ctx.db, story_id)
-        async with ctx.db.transaction() as tx:
-            await deliveries.mark_received(tx, chat_id, [a.id for a in thread], None, now)
-    return added
+    """Follow; True when this is a new follow.
+
+    Nothing is marked as received: a reader who only saw the story's title in /stories has
+    not read it, so their next digest still brings it, and updates compare each new article
+    with what was actually delivered to them (storage.articles.received_facts).
+    """
+    return await follows.follow(ctx.db, chat_id, story_id, ctx.clock.now())
+
+
+async def _subscribe_for_updates(ctx: Context, chat_id: int, first_name: str | None) -> str:
+    """Make a subscriber of someone who follows before /start, and the notice saying so.
+
+    Updates go only to subscribers, and updates held back by quiet hours arrive in the
+    morning digest, so a follower needs the digest too; it must not start silently.
+    """
+    await ctx.subscribe(chat_id, first_name)
+    return SUBSCRIBED_BY_FOLLOW.format(time=ctx.settings.digest_time, tz=ctx.settings.tz)
 
 
 async def follow(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
@@ -35,10 +55,11 @@ async def follow(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
         return [Reply(texts.FOLLOW_USAGE)]
     story = await stories.get(ctx.db, story_id)
     if story is None:
-        return [Reply(texts.STORY_NOT_FOUND.format(id=story_id))]
+        return [Reply(await missing_story_text(ctx.db, story_id))]
     sub = await subscribers.get(ctx.db, msg.chat_id)
+    notice = None
     if sub is None:
-        await ctx.subscribe(msg.chat_id, msg.first_name)
+        notice = await _subscribe_for_updates(ctx, msg.chat_id, msg.first_name)
         sub = await subscribers.get(ctx.db, msg.chat_id)
     assert sub is not None
     if not sub.active:  # updates only go to active readers: say so rather than pretend
@@ -51,6 +72,8 @@ async def follow(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
         text = texts.FOLLOWED.format(story=story_id, title=title, quiet=quiet)
     else:
         text = texts.FOLLOWED_NO_QUIET.format(story=story_id, title=title)
+    if notice:
+        text = f"{text}\n\n{notice}"
     return [Reply(text, (story_buttons(story_id, following=True),))]
 
 
@@ -84,11 +107,15 @@ async def toggle(
 ) -> CallbackResult:
     """A 🔔 (kind "f") or 🔕 (kind "u") press: change the follow, flip that button in place."""
     if await stories.get(ctx.db, story_id) is None:
+        gone = await stories.emptied(ctx.db, story_id)
+        if gone is not None and gone.moved_to is not None:
+            return CallbackResult(toast=TOAST_MOVED.format(story=story_id, target=gone.moved_to))
         return CallbackResult(toast=texts.TOAST_GONE)
     sub = await subscribers.get(ctx.db, chat_id)
-    if sub is None:
-        await ctx.subscribe(chat_id, None)
-    elif not sub.active and kind == "f":
+    notices: tuple[Reply, ...] = ()
+    if sub is None and kind == "f":  # a 🔕 from a stranger needs no subscription
+        notices = (Reply(await _subscribe_for_updates(ctx, chat_id, None)),)
+    elif sub is not None and not sub.active and kind == "f":
         return CallbackResult(toast=texts.TOAST_INACTIVE)
     if kind == "f":
         await start_following(ctx, chat_id, story_id)
@@ -99,4 +126,4 @@ async def toggle(
     flipped = story_buttons(story_id, following=kind == "f")[0]
     toggles = (f"f:{story_id}", f"u:{story_id}")
     rows = tuple(tuple(flipped if b.data in toggles else b for b in row) for row in buttons)
-    return CallbackResult(toast=toast, buttons=rows if rows != buttons else None)
+    return CallbackResult(toast=toast, buttons=rows if rows != buttons else None, replies=notices)

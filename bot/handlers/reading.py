@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.digest import build_digest
 from bot.handlers.context import Context, number_arg
+from bot.posting import missing_story_text
 from bot.replies import Button, Incoming, Reply
 from bot.updates import story_buttons
 from digests.dates import format_date
@@ -72,7 +73,7 @@ async def story(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
         return [Reply(texts.STORY_USAGE)]
     found = await stories.get(ctx.db, number)
     if found is None:
-        return [Reply(texts.STORY_NOT_FOUND.format(id=number))]
+        return [Reply(await missing_story_text(ctx.db, number))]
     thread = await articles.of_story(ctx.db, found.id)
     zone = ZoneInfo(ctx.settings.tz)
     head = texts.STORY_HEADER.format(
