@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
@@ -333,8 +334,31 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.warning("could not tell chat %s about the error", update.effective_chat.id)
 
 
-def bot_commands() -> list[BotCommand]:
-    return [BotCommand(name, desc) for name, desc, _admin in texts.COMMANDS]
+def bot_commands(editor: bool = False) -> list[BotCommand]:
+    """The command menu: readers' commands, or every command for an editor's chat."""
+    return [
+        BotCommand(name, desc)
+        for name, desc, admin_only in texts.COMMANDS
+        if editor or not admin_only
+    ]
+
+
+async def register_menus(bot: Bot, admins: frozenset[int]) -> None:
+    """Readers' menu for everyone (in Hindi and as the default); the editors' commands only
+    in each admin's private chat, so a reader is never offered /post to be refused.
+
+    Telegram answers "chat not found" for an admin who has not opened the bot yet: that
+    admin keeps the readers' menu until the next start, and the bot starts anyway.
+    """
+    readers = bot_commands()
+    await bot.set_my_commands(readers)
+    await bot.set_my_commands(readers, language_code="hi")
+    editors = bot_commands(editor=True)
+    for admin in sorted(admins):
+        try:
+            await bot.set_my_commands(editors, scope=BotCommandScopeChat(admin))
+        except TelegramError as exc:
+            log.warning("could not set the editors' menu in admin %s's chat: %s", admin, exc)
 
 
 def build_application(
@@ -354,9 +378,7 @@ def build_application(
         runner = Runner(db, settings, clock, transport)
         app.bot_data["khabar"] = Khabar(db, settings, clock, on_outbox=runner.wake)
         app.bot_data["runner"] = runner
-        commands = bot_commands()
-        await app.bot.set_my_commands(commands)
-        await app.bot.set_my_commands(commands, language_code="hi")
+        await register_menus(app.bot, settings.admins)
         runner.start()
         assert app.job_queue is not None
 

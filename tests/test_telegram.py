@@ -47,12 +47,17 @@ async def running(tmp_path: Path, clock: ManualClock) -> AsyncIterator[Running]:
             yield Running(api, clock, bot.app)
 
 
-async def test_menu_is_registered_in_hindi(running: Running) -> None:
-    await running.api.wait_for_request("setMyCommands", count=2)
+async def test_menu_is_registered_in_hindi_with_editor_commands_for_admins_only(
+    running: Running,
+) -> None:
+    await running.api.wait_for_request("setMyCommands", count=3)
     menu = running.api.commands
     names = [c["command"] for c in menu["hi"]]
-    assert names == [name for name, _d, _a in texts.COMMANDS]
+    assert names == [name for name, _d, admin_only in texts.COMMANDS if not admin_only]
+    assert "post" not in names and "help" in names
     assert menu[""] == menu["hi"]
+    editors = running.api.commands_by_scope[(f"chat:{ADMIN}", "")]
+    assert [c["command"] for c in editors] == [name for name, _d, _a in texts.COMMANDS]
 
 
 async def test_reader_and_editor_end_to_end(running: Running) -> None:
