@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -110,7 +111,13 @@ class Settings:
                 f"KHABAR_DIGEST_TIME 24 घंटे की घड़ी में HH:MM हो (जैसे 07:00); मिला: {digest_time!r}"
             ) from exc
         tick = _number(env, "KHABAR_TICK_SECONDS", "30", float)
-        grace = timedelta(hours=_number(env, "KHABAR_GRACE_HOURS", "3", float))
+        grace_hours = _number(env, "KHABAR_GRACE_HOURS", "3", float)
+        try:
+            grace = timedelta(hours=grace_hours)
+        except OverflowError:  # finite but beyond timedelta (about 2.7 million years)
+            grace = timedelta.max
+        if grace_hours < 0:
+            raise ConfigError(f"KHABAR_GRACE_HOURS ऋणात्मक नहीं हो सकता; मिला: {grace_hours:g}")
         rate = _number(env, "KHABAR_SEND_RATE", "30", float)
         concurrency = _number(env, "KHABAR_SEND_CONCURRENCY", "8", int)
         retry_base = _number(env, "KHABAR_RETRY_BASE_SECONDS", "1", float)
@@ -151,13 +158,19 @@ N = TypeVar("N", int, float)
 
 
 def _number(env: Mapping[str, str], name: str, default: str, kind: Callable[[str], N]) -> N:
-    """One numeric setting, its own variable named when it is not a number."""
+    """One numeric setting, its own variable named when it is not a finite number.
+
+    float() accepts "nan" and "inf": a NaN tick would never compare as due and an infinite
+    grace overflows timedelta with a traceback, so both are refused here, by name.
+    """
     raw = env.get(name) or default
+    what = "पूर्णांक होना" if kind is int else "संख्या होनी"
     try:
         value = kind(raw.strip())
     except ValueError as exc:
-        what = "पूर्णांक होना" if kind is int else "संख्या होनी"
         raise ConfigError(f"{name} {what} चाहिए; मिला: {raw!r}") from exc
+    if not math.isfinite(value):
+        raise ConfigError(f"{name} सीमित संख्या होनी चाहिए; मिला: {raw!r}")
     return value
 
 

@@ -93,14 +93,19 @@ async def post_article(
     if duplicate is not None:
         return duplicate
     decision = await find_story(db, article, now)
-    # The admin knows the story by the title it had before this article retitled it.
-    joined = None if decision.story_id is None else await stories.get(db, decision.story_id)
+    joined: tuple[int, str] | None = None
     try:
         async with db.transaction() as tx:
-            if decision.story_id is None:
+            # find_story read outside this transaction: another process (`khabar ingest`
+            # next to the bot) may have emptied its story since. Check again here, where
+            # nothing can change under us, so an emptied story never comes back to life.
+            if decision.story_id is not None:
+                joined = await stories.live_in(tx, decision.story_id)
+            if joined is None:
                 story_id = await stories.create(tx, article.title, now)
             else:
-                story_id = decision.story_id
+                # The admin knows the story by the title it had before this article.
+                story_id = joined[0]
                 await stories.touch(tx, story_id, now)
             article_id = await articles.insert(
                 tx,
@@ -110,7 +115,7 @@ async def post_article(
                 source_url=source.url,
                 posted_by=posted_by,
                 posted_at=now,
-                updates_pending=decision.story_id is not None,
+                updates_pending=joined is not None,
             )
             await stories.refresh_title(tx, story_id)
             await index_article(tx, story_id, article, now)
@@ -121,10 +126,9 @@ async def post_article(
         if duplicate is None:
             raise
         return duplicate
-    if decision.story_id is None:
+    if joined is None:
         return PostResult(article_id, story_id, article.title, True, False, article, truncated)
-    title = joined.title if joined else article.title
-    return PostResult(article_id, story_id, title, False, False, article, truncated)
+    return PostResult(article_id, story_id, joined[1], False, False, article, truncated)
 
 
 async def _duplicate_of(

@@ -348,11 +348,16 @@ async def register_menus(bot: Bot, admins: frozenset[int]) -> None:
     in each admin's private chat, so a reader is never offered /post to be refused.
 
     Telegram answers "chat not found" for an admin who has not opened the bot yet: that
-    admin keeps the readers' menu until the next start, and the bot starts anyway.
+    admin keeps the readers' menu until the next start, and the bot starts anyway. Any
+    other failure (a 502, a timeout) only costs a menu as well: Telegram keeps the menu
+    set at the previous start, and a missing menu is no reason not to deliver the news.
     """
     readers = bot_commands()
-    await bot.set_my_commands(readers)
-    await bot.set_my_commands(readers, language_code="hi")
+    for language in ("", "hi"):
+        try:
+            await bot.set_my_commands(readers, language_code=language or None)
+        except TelegramError as exc:
+            log.warning("could not set the readers' menu (%s): %s", language or "default", exc)
     editors = bot_commands(editor=True)
     for admin in sorted(admins):
         try:
@@ -370,7 +375,7 @@ def build_application(
     clock = clock or SystemClock()
 
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        # `run` opens the database before polling starts (see there); tests do not.
+        # `serve` opens the database before Telegram is contacted (see there); tests do not.
         db: Database = app.bot_data.get("db") or await Database(settings.db_path).open()
         app.bot_data["db"] = db
         transport = TelegramTransport.for_settings(app, settings)
@@ -490,7 +495,6 @@ async def wait_for_telegram(
     PTB's own `bootstrap_retries` logs failed attempts only at DEBUG and an invalid token
     with a traceback, so the first contact is made here: one WARNING line per failed
     attempt, and InvalidToken raised at once (retrying a revoked token helps nobody).
-    Application.initialize is idempotent, so run_polling's own bootstrap then passes.
     """
     delay = FIRST_RETRY_SECONDS
     attempt = 0
@@ -518,13 +522,12 @@ async def wait_for_telegram(
 
 
 def run(settings: Settings) -> None:
-    """Long polling until SIGINT/SIGTERM (handled here, at every stage of start-up).
+    """Long polling until SIGINT/SIGTERM, which stop the bot at every stage of start-up.
 
     Raises StartupError (token-free, no traceback needed) when the bot cannot start, and
-    DatabaseUnavailable when the database cannot be opened. The database is opened here,
-    before run_polling, and everything is released here after it, whichever way it ended:
-    a connection left open keeps the process alive (aiosqlite's worker thread is not a
-    daemon).
+    DatabaseUnavailable when the database cannot be opened. Everything is released here,
+    whichever way the bot ended: a connection left open keeps the process alive
+    (aiosqlite's worker thread is not a daemon).
     """
     if not settings.token:
         raise StartupError("TELEGRAM_BOT_TOKEN सेट नहीं है।")
@@ -533,43 +536,9 @@ def run(settings: Settings) -> None:
         handler.addFilter(redact)
     application = build_application(settings)
     loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)  # run_polling takes the current loop
-    stop = asyncio.Event()
-    polling = False
-
-    def stop_when_running() -> None:
-        # PTB's own handlers raise SystemExit wherever the loop is; during its start-up
-        # (between post_init and start) that ended in "Event loop stopped before Future
-        # completed" instead of a clean stop. stop_running() is its graceful way, but
-        # only once the application runs, so wait for that.
-        if application.running:
-            application.stop_running()
-        else:
-            loop.call_later(0.05, stop_when_running)
-
-    def on_signal() -> None:
-        stop.set()
-        if polling:
-            stop_when_running()
-
+    asyncio.set_event_loop(loop)
     try:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, on_signal)
-        if loop.run_until_complete(wait_for_telegram(application, stop)):
-            db = loop.run_until_complete(Database(settings.db_path).open())
-            application.bot_data["db"] = db
-        if stop.is_set():
-            log.info("stopped before the bot started")
-            return
-        polling = True
-        # Connected once: later network failures are PTB's to retry, indefinitely.
-        application.run_polling(
-            allowed_updates=Update.ALL_TYPES,
-            drop_pending_updates=False,
-            bootstrap_retries=-1,
-            close_loop=False,
-            stop_signals=None,  # ours, above
-        )
+        loop.run_until_complete(serve(application, settings))
     except InvalidToken:
         raise StartupError(TOKEN_REJECTED) from None
     except DatabaseUnavailable:
@@ -582,6 +551,96 @@ def run(settings: Settings) -> None:
         if not loop.is_closed():
             loop.run_until_complete(_release(application))
             loop.close()
+
+
+async def serve(application: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> None:
+    """Open the database, start the bot, run until SIGINT/SIGTERM, then stop in order.
+
+    The stages are driven here rather than by `Application.run_polling`: its start-up
+    (getMe, deleteWebhook with `bootstrap_retries=-1`, post_init) cannot be interrupted by
+    `stop_running`, which only acts once the application runs, so a Telegram that answered
+    getMe and then stopped answering left SIGTERM ignored while the outbox already sent.
+    Here the whole start-up is one task the signal cancels; whatever it had started (the
+    outbox runner, the updater, the application) is then stopped like after a normal run:
+    the messages in flight finish, the rest stays pending, and the process exits 0.
+
+    The database opens first, so a bad path fails at once even with the network down,
+    instead of hiding behind endless "cannot reach Telegram" warnings.
+    """
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    for sig in signals:
+        loop.add_signal_handler(sig, stop.set)
+    stopped = asyncio.create_task(stop.wait(), name="khabar-stop-signal")
+    try:
+        application.bot_data["db"] = await Database(settings.db_path).open()
+        start_up = asyncio.create_task(_start_up(application, stop), name="khabar-start-up")
+        await asyncio.wait({start_up, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if not start_up.done():
+            start_up.cancel()
+            await asyncio.gather(start_up, return_exceptions=True)
+            log.info("stopped during start-up")
+        elif start_up.result():  # raises what made the start-up fail
+            await stopped
+        else:
+            log.info("stopped before the bot started")
+    finally:
+        stopped.cancel()
+        try:
+            await _shut_down(application)
+        finally:
+            for sig in signals:
+                loop.remove_signal_handler(sig)
+
+
+async def _start_up(
+    application: Application[Any, Any, Any, Any, Any, Any], stop: asyncio.Event
+) -> bool:
+    """run_polling's start-up stages, in its order; False if `stop` came first.
+
+    Once Telegram has answered, later network failures (deleteWebhook, getUpdates) are
+    PTB's to retry, indefinitely: the task is cancelled if a signal comes meanwhile.
+    """
+    if not await wait_for_telegram(application, stop):
+        return False
+    if application.post_init:
+        await application.post_init(application)
+    assert application.updater is not None
+    await application.updater.start_polling(
+        allowed_updates=Update.ALL_TYPES,
+        drop_pending_updates=False,
+        bootstrap_retries=-1,
+        error_callback=_polling_failed,
+    )
+    await application.start()
+    return True
+
+
+def _polling_failed(exc: TelegramError) -> None:
+    """A failed getUpdates, which PTB retries: one WARNING line where PTB's default logs a
+    whole traceback for every 502 of a Telegram outage."""
+    log.warning("Telegram से अपडेट नहीं मिले (%s); PTB फिर कोशिश करेगा", exc.message)
+
+
+async def _shut_down(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """run_polling's stopping stages, each only for what was started.
+
+    post_stop runs even when the application never reached `start` (a signal during
+    deleteWebhook): post_init may already have started the outbox runner, whose messages
+    in flight must finish. A cancelled start_polling leaves the updater marked running
+    (PTB only resets that on an Exception), so `stop` is still called for it.
+    """
+    updater = application.updater
+    if updater is not None and updater.running:
+        await updater.stop()
+    if application.running:
+        await application.stop()
+    if application.post_stop:
+        await application.post_stop(application)
+    await application.shutdown()
+    if application.post_shutdown:
+        await application.post_shutdown(application)
 
 
 async def _release(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -15,6 +15,7 @@ rest of the bot sees exactly what it would see with HTTPXRequest.
 from __future__ import annotations
 
 import json
+import re
 from urllib.request import getproxies
 
 import aiohttp
@@ -142,7 +143,25 @@ class AiohttpRequest(BaseRequest):
         except TimeoutError as exc:  # aiohttp's ServerTimeoutError is one too
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
-            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+            raise NetworkError(scrub(f"aiohttp.{type(exc).__name__}: {exc}", url)) from exc
+
+
+_TOKEN_IN_PATH = re.compile(r"/bot[^/\s]+/")
+
+
+def scrub(text: str, url: str = "") -> str:
+    """`text` without the bot token that Bot API URLs carry (`/bot<token>/method`).
+
+    Some aiohttp errors quote the whole request URL (TooManyRedirects, InvalidURL...), and
+    their text travels on: the outbox stores it in deliveries.last_error and reports show
+    it, where a token would be readable by anyone with the database. The token taken from
+    `url` is removed wherever else it appears too (a redirect target, a quoted URL).
+    """
+    found = _TOKEN_IN_PATH.search(url)
+    if found is not None:
+        token = found.group()[len("/bot") : -1]
+        text = text.replace(token, "<token>")
+    return _TOKEN_IN_PATH.sub("/bot<token>/", text)
 
 
 def _proxy_configured() -> bool:

@@ -6,8 +6,6 @@ caller before it is put in.
 
 from __future__ import annotations
 
-BOT_NAME = "ख़बर"
-
 # (command, one-line Hindi description, admin only) in the order /help shows them.
 COMMANDS: tuple[tuple[str, str, bool], ...] = (
     ("start", "सदस्यता शुरू करें: रोज़ सुबह ख़बरों का डाइजेस्ट", False),
@@ -147,14 +145,12 @@ STATS = (
     "भेजने की क़तार में: {pending}\n{last_run}"
 )
 
-SOURCE = "स्रोत"
-
 FOLLOW_BUTTON = "🔔 #{story} फॉलो करें"
 UNFOLLOW_BUTTON = "🔕 #{story} अनफॉलो"
 STORY_BUTTON = "📖 #{story}"
 FOLLOWED = (
     "🔔 आप कहानी <b>#{story}</b> «{title}» फॉलो कर रहे हैं। इसमें नई जानकारी आते ही "
-    "आपको बताया जाएगा (रात {quiet} के बीच की ख़बर सुबह के डाइजेस्ट में)।"
+    "आपको बताया जाएगा (रात {quiet} के बीच की ख़बर आपके अगले डाइजेस्ट में)।"
 )
 FOLLOWED_NO_QUIET = (
     "🔔 आप कहानी <b>#{story}</b> «{title}» फॉलो कर रहे हैं। इसमें नई जानकारी आते ही आपको बताया जाएगा।"
@@ -162,6 +158,13 @@ FOLLOWED_NO_QUIET = (
 ALREADY_FOLLOWING = "आप कहानी <b>#{story}</b> पहले से फॉलो कर रहे हैं।"
 UNFOLLOWED = "🔕 कहानी <b>#{story}</b> का फॉलो बंद। अब इसके अपडेट नहीं आएँगे।"
 NOT_FOLLOWING = "आप कहानी <b>#{story}</b> फॉलो नहीं कर रहे थे।"
+# /unfollow N or 🔕 #N for a story an admin emptied with /move: its follows went to #target.
+UNFOLLOWED_MOVED = (
+    "🔕 कहानी #{story} अब <b>#{target}</b> में है; #{target} अनफॉलो कर दिया। अब इसके अपडेट नहीं आएँगे।"
+)
+NOT_FOLLOWING_MOVED = "कहानी #{story} अब <b>#{target}</b> में है, और आप #{target} फॉलो नहीं कर रहे थे।"
+TOAST_UNFOLLOWED_MOVED = "🔕 #{story} अब #{target} में है; #{target} अनफॉलो कर दिया"
+TOAST_NOT_FOLLOWING_MOVED = "#{story} अब #{target} में है; आप #{target} फॉलो नहीं कर रहे थे"
 FOLLOW_USAGE = "कहानी का नंबर लिखें, जैसे: <code>/follow 3</code> (नंबर /stories में मिलेंगे)।"
 UNFOLLOW_USAGE = "कहानी का नंबर लिखें, जैसे: <code>/unfollow 3</code> (सूची: /following)।"
 FOLLOWING_HEADER = "🔔 <b>आप ये कहानियाँ फॉलो कर रहे हैं</b>"
@@ -175,7 +178,7 @@ TOAST_GONE = "यह कहानी अब नहीं है"
 UPDATE_HEADER = "🔔 <b>कहानी #{story} में नया</b>: {title}"
 NEW_FACTS_LABEL = "🆕 नया"
 
-QUIET_SHOW = "🌙 रात का शांत समय: <b>{start}-{end}</b> ({tz})। इस बीच के अपडेट सुबह के डाइजेस्ट में आते हैं।"
+QUIET_SHOW = "🌙 रात का शांत समय: <b>{start}-{end}</b> ({tz})। इस बीच के अपडेट आपके अगले डाइजेस्ट में आते हैं।"
 QUIET_OFF_SHOW = "🌙 शांत समय बंद है: अपडेट किसी भी समय आ सकते हैं। चालू करें: /quiet 22:00-07:00"
 QUIET_SET = "✅ शांत समय अब <b>{start}-{end}</b> ({tz}) है।"
 QUIET_OFF = "✅ शांत समय बंद: अपडेट किसी भी समय आएँगे।"

@@ -2,8 +2,9 @@
 
 Each follower is compared fact by fact with the articles of the story that were actually
 delivered to them (following a story marks nothing as received); an article that adds
-nothing new to them sends nothing. An update that would land in their quiet hours is
-not sent: the article stays unread and their morning digest carries it.
+nothing new to someone who already has part of the story sends nothing. An update that
+would land in their quiet hours is not sent: the article stays unread and their next
+digest carries it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import texts
-from bot.config import parse_hhmm
+from bot.config import DEFAULT_TZ, parse_hhmm
 from bot.replies import Button, Reply
 from digests.model import DigestItem, Fact
 from digests.novelty import new_facts
@@ -39,6 +40,19 @@ def in_quiet_hours(local: time, start: str | None, end: str | None) -> bool:
     if begin < finish:
         return begin <= local < finish
     return local >= begin or local < finish
+
+
+def reader_zone(tz: str) -> ZoneInfo:
+    """A subscriber's zone, or the default one when this host cannot load theirs.
+
+    A name the host's tz database lacks must not cost the reader their updates; and the
+    /post reply (follower_timing) and the sender (_one) must decide alike, so both use this.
+    """
+    try:
+        return ZoneInfo(tz)
+    except (ValueError, OSError, ZoneInfoNotFoundError):
+        log.warning("unknown time zone %r: using %s", tz, DEFAULT_TZ)
+        return ZoneInfo(DEFAULT_TZ)
 
 
 def story_buttons(story_id: int, following: bool) -> tuple[Button, ...]:
@@ -77,7 +91,7 @@ class FollowerTiming:
     """When a story's active followers would get an update posted now."""
 
     now: int = 0  # outside their quiet hours: the update goes out at once
-    morning: int = 0  # in their quiet hours: the article waits for their morning digest
+    morning: int = 0  # in their quiet hours: the article waits for their next digest
 
 
 async def follower_timing(db: Database, story_id: int, now: datetime) -> FollowerTiming:
@@ -88,11 +102,8 @@ async def follower_timing(db: Database, story_id: int, now: datetime) -> Followe
     """
     awake = asleep = 0
     for tz, start, end, count in await follows.active_followers_by_settings(db, story_id):
-        try:
-            local = now.astimezone(ZoneInfo(tz)).time()
-        except (ValueError, ZoneInfoNotFoundError):  # a zone this host lacks: not a reason
-            local = None  # to fail the admin's /post, which is already saved
-        if local is not None and in_quiet_hours(local, start, end):
+        local = now.astimezone(reader_zone(tz)).time()
+        if in_quiet_hours(local, start, end):
             asleep += count
         else:
             awake += count
@@ -162,7 +173,10 @@ async def _one(
         report.already_had += 1
         return
     fresh = new_facts(article.facts, await articles.received_facts(db, chat_id, story_id))
-    if not fresh:
+    # "Nothing new" needs something old: a follower who has received none of the story
+    # (following marks nothing) learns all of this article, facts or not (a short article
+    # may have none), and marking it received here would also keep it out of their digest.
+    if not fresh and await articles.received_any(db, chat_id, story_id):
         report.nothing_new += 1
         async with db.transaction() as tx:
             await deliveries.mark_received(tx, chat_id, [article.id], None, now)
@@ -170,7 +184,7 @@ async def _one(
     sub = await subscribers.get(db, chat_id)
     if sub is None:
         return
-    local = now.astimezone(ZoneInfo(sub.tz)).time()
+    local = now.astimezone(reader_zone(sub.tz)).time()
     if in_quiet_hours(local, sub.quiet_start, sub.quiet_end):
         report.quiet += 1
         return

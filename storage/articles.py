@@ -161,6 +161,20 @@ async def received_facts(db: Database, chat_id: int, story_id: int) -> list[str]
     return [f["text"] for row in rows for f in json.loads(row[0])]
 
 
+async def received_any(db: Database, chat_id: int, story_id: int) -> bool:
+    """Whether this chat was given any article of the story.
+
+    An article with no facts adds nothing to `received_facts`, so an empty fact list does
+    not tell a reader who knows the story from one who has never seen it.
+    """
+    row = await db.fetchone(
+        "SELECT 1 FROM received r JOIN articles a ON a.id = r.article_id"
+        " WHERE r.chat_id = ? AND a.story_id = ? LIMIT 1",
+        [chat_id, story_id],
+    )
+    return row is not None
+
+
 async def title_before(db: Database, article: StoredArticle) -> str | None:
     """The headline of the story's article just before `article` (timeline order), or None.
 

@@ -66,10 +66,6 @@ async def followers(db: Database, story_id: int, after_chat: int, limit: int) ->
     return [r[0] for r in rows]
 
 
-async def follower_count(db: Database, story_id: int) -> int:
-    return int(await db.scalar("SELECT count(*) FROM follows WHERE story_id = ?", [story_id]))
-
-
 async def active_followers_by_settings(
     db: Database, story_id: int
 ) -> list[tuple[str, str | None, str | None, int]]:

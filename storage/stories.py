@@ -108,6 +108,31 @@ async def mark_emptied(tx: aiosqlite.Connection, story_id: int, moved_to: int) -
     await tx.execute("UPDATE stories SET moved_to = ? WHERE id = ?", (moved_to, story_id))
 
 
+async def live_in(tx: aiosqlite.Connection, story_id: int) -> tuple[int, str] | None:
+    """Inside a write transaction: the live story `story_id` stands for, and its title.
+
+    The story itself while it has articles; if a /move emptied it since the caller chose it
+    (another process, such as `khabar ingest` next to the bot, may have), the story its
+    articles went to, following moved_to. None when that leads nowhere live. Read in the
+    transaction, so nothing can empty the answer before the caller's insert commits.
+    """
+    current = story_id
+    for _ in range(_MAX_HOPS):
+        async with tx.execute(
+            f"SELECT s.title, s.moved_to, {_HAS_ARTICLES} AS live FROM stories s WHERE s.id = ?",
+            (current,),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        if row["live"]:
+            return current, str(row["title"])
+        if row["moved_to"] is None or row["moved_to"] == current:
+            return None
+        current = int(row["moved_to"])
+    return None
+
+
 async def emptied(db: Database, story_id: int) -> Emptied | None:
     """If `story_id` is a story whose articles were moved away, where they are now.
 

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 from telegram import Bot
 from telegram.error import (
     BadRequest,
@@ -25,7 +26,7 @@ from bot.config import ConfigError, Settings
 from bot.delivery import RateLimited, RecipientGone, Transient
 from bot.replies import Reply
 from bot.telegram_app import TelegramTransport, translate_error
-from bot.telegram_http import AiohttpRequest, _proxy_configured
+from bot.telegram_http import AiohttpRequest, _proxy_configured, scrub
 from tests.support.botapi import FakeBotAPI
 
 _PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
@@ -233,3 +234,56 @@ def test_outbox_settings_from_the_environment(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="KHABAR_OUTBOX_HTTP"):
         Settings.from_env({**env, "KHABAR_OUTBOX_HTTP": "urllib"})
+
+
+SECRET_TOKEN = "123456:SECRET-must-not-reach-the-database"
+
+
+@pytest.fixture
+async def redirect_loop() -> AsyncIterator[str]:
+    """A loopback server that redirects every request to itself, as a misconfigured proxy
+    in front of a self-hosted Bot API might: aiohttp's TooManyRedirects quotes the URL."""
+
+    async def again(request: web.Request) -> web.Response:
+        raise web.HTTPFound(str(request.url))
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", again)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    yield f"http://127.0.0.1:{port}/bot"
+    await runner.cleanup()
+
+
+async def test_transport_errors_never_carry_the_token(
+    redirect_loop: str, tmp_path: Path, no_proxy: None
+) -> None:
+    """The outbox stores str(error) in deliveries.last_error: a redirect loop or an invalid
+    URL (errors whose aiohttp text includes the request URL) must leave the token out."""
+    errors: list[str] = []
+    for base in (redirect_loop, "http://127.0.0.1:99999/bot"):  # 99999: not a valid port
+        settings = Settings(db_path=tmp_path / "k.db", token=SECRET_TOKEN, api_base_url=base)
+        transport = TelegramTransport.for_settings(None, settings)
+        try:
+            with pytest.raises(Transient) as caught:
+                await transport.send(5, Reply("x"))
+        finally:
+            await transport.close()
+        errors.append(str(caught.value))
+    redirects, invalid = errors
+    assert "TooManyRedirects" in redirects and "/bot<token>/sendMessage" in redirects
+    assert "InvalidUrl" in invalid and "/bot<token>/sendMessage" in invalid
+    for text in errors:
+        assert "SECRET" not in text and "123456" not in text, text
+
+
+def test_scrub_removes_the_token_wherever_the_url_put_it() -> None:
+    url = f"https://api.telegram.org/bot{SECRET_TOKEN}/sendMessage"
+    text = f"redirected to https://x.example/file/bot{SECRET_TOKEN}/a.pdf?t={SECRET_TOKEN}"
+    assert scrub(text, url) == "redirected to https://x.example/file/bot<token>/a.pdf?t=<token>"
+    assert scrub("aiohttp.ServerDisconnectedError: Server disconnected", url) == (
+        "aiohttp.ServerDisconnectedError: Server disconnected"
+    )

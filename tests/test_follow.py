@@ -119,7 +119,7 @@ async def test_quiet_hours_hold_updates_for_the_morning_digest(
     assert "22:00-07:00" in await reader.say("/quiet")
     clock.advance(timedelta(hours=13))  # 23:30 in Kolkata
     posted = await admin.say("/post " + fixture_text("metro_opened.txt"))
-    assert "फॉलोअर: 1 को सुबह के डाइजेस्ट में" in posted and "को अभी" not in posted
+    assert "फॉलोअर: 1 को उनके अगले डाइजेस्ट में" in posted and "को अभी" not in posted
     assert await outbox.flush() == ""
     clock.advance(timedelta(hours=8))  # 07:30: the 07:00 digest is due
     morning = await outbox.flush()

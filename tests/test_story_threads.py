@@ -7,24 +7,38 @@ Everything goes through the command layer on a real SQLite file, as tests/test_f
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
+import pytest
+
+import bot.posting
 from bot import texts
 from bot.clock import ManualClock
 from bot.commands import Khabar
+from bot.config import Settings
 from bot.handlers.following import SUBSCRIBED_BY_FOLLOW, TOAST_MOVED
-from bot.posting import STORY_MOVED
-from storage import stories, subscribers
+from bot.posting import STORY_MOVED, move_article
+from bot.updates import story_buttons
+from digests.article import digest_article
+from storage import articles, stories, subscribers
 from storage.db import Database
-from tests.conftest import READER, Chat, fixture_text
+from storage.linking import find_story
+from tests.conftest import ADMIN, READER, Chat, fixture_text
 from tests.support.terminal import TerminalOutbox
 
 METRO = "शहर की नई मेट्रो लाइन सोमवार से यात्रियों के लिए खुलेगी"
 OPENED = "पूर्व-पश्चिम मेट्रो लाइन पर पहले दिन 52 हज़ार लोगों ने सफ़र किया"
 MONSOON = "मौसम विभाग ने इस साल सामान्य से ज़्यादा बारिश का अनुमान जताया"
 STRANGER = 99
+# A real follow-up of the metro story with no facts at all (no number, date, quote or
+# speaker): such short articles exist, and must still reach followers.
+CROWDS = (
+    "मेट्रो लाइन पर यात्रियों की भीड़\n\n"
+    "पूर्व-पश्चिम मेट्रो लाइन के स्टेशनों पर यात्रियों की भारी भीड़ देखी गई। "
+    "मेट्रो निगम ने यात्रियों से धैर्य रखने की अपील की।"
+)
 
 
 async def _post(admin: Chat, clock: ManualClock, name: str) -> str:
@@ -199,7 +213,7 @@ async def test_bell_button_before_start_says_so_and_a_stray_unfollow_subscribes_
     assert "#1" in await Chat(khabar, STRANGER).say("/following")
 
 
-async def test_post_reply_says_which_followers_hear_now_and_which_in_the_morning(
+async def test_post_reply_says_which_followers_hear_now_and_which_in_their_next_digest(
     admin: Chat, reader: Chat, khabar: Khabar, db: Database, clock: ManualClock
 ) -> None:
     night_owl = Chat(khabar, 43)
@@ -212,18 +226,21 @@ async def test_post_reply_says_which_followers_hear_now_and_which_in_the_morning
         await chat.say("/follow 1")
     clock.advance(timedelta(hours=12))  # about 23:30 in Kolkata: the reader's quiet hours
     posted = await admin.say("/post " + fixture_text("metro_opened.txt"))
-    assert "फॉलोअर: 1 को अभी अपडेट, 1 को सुबह के डाइजेस्ट में" in posted
+    assert "फॉलोअर: 1 को अभी अपडेट, 1 को उनके अगले डाइजेस्ट में" in posted
     await TerminalOutbox(khabar).flush()
     rows = await db.fetchall("SELECT chat_id FROM deliveries WHERE kind = 'update'")
     assert [r[0] for r in rows] == [43]  # the reply matched what was sent
     await reader.say("/stop")
     later = await admin.say("/post " + fixture_text("metro_again.txt"))
-    assert "1 को सुबह" not in later and "फॉलोअर: 1 को अभी अपडेट" in later  # active only
+    assert "अगले डाइजेस्ट" not in later and "फॉलोअर: 1 को अभी अपडेट" in later  # active only
 
 
-async def test_migration_retitles_old_stories_after_their_newest_article(
+async def test_migration_retitles_old_stories_and_unhides_stories_followed_before(
     tmp_path: Path,
 ) -> None:
+    """Schema 4 to 5: titles follow the newest article, and the "received" rows the old
+    follow code wrote (at the follow's created_at, with no delivery) are dropped, so a
+    story followed before the upgrade reaches the digest; real deliveries stay."""
     path = tmp_path / "old.db"
     con = sqlite3.connect(path)
     for name in sorted(resources.files("storage.migrations").iterdir(), key=lambda e: e.name):
@@ -232,6 +249,7 @@ async def test_migration_retitles_old_stories_after_their_newest_article(
     con.execute("PRAGMA user_version = 4")
     at = "2026-11-27T05:00:00+00:00"
     later = "2026-11-28T05:00:00+00:00"
+    followed = "2026-11-28T06:00:00+00:00"
     con.execute("INSERT INTO stories VALUES (1, ?, ?, ?)", (METRO, at, later))
     for number, (title, when) in enumerate([(METRO, at), (OPENED, later)], 1):
         con.execute(
@@ -239,6 +257,29 @@ async def test_migration_retitles_old_stories_after_their_newest_article(
             " posted_at) VALUES (?, 1, ?, ?, 'पाठ', 'सार', '[]', ?)",
             (number, f"h{number}", title, when),
         )
+    for chat in (READER, 43, 44):
+        con.execute(
+            "INSERT INTO subscribers (chat_id, digest_time, tz, created_at, updated_at)"
+            " VALUES (?, '07:00', 'Asia/Kolkata', ?, ?)",
+            (chat, at, at),
+        )
+        con.execute("INSERT INTO follows VALUES (?, 1, ?)", (chat, followed))
+    con.execute(
+        "INSERT INTO deliveries (id, chat_id, kind, dedupe_key, parts, state, not_before,"
+        " created_at) VALUES (1, 43, 'digest', 'digest:43', '[]', 'sent', ?, ?)",
+        (at, at),
+    )
+    con.executemany(
+        "INSERT INTO received VALUES (?, ?, ?, ?)",
+        [
+            (READER, 1, None, followed),  # the old follow marked the whole story...
+            (READER, 2, None, followed),
+            (43, 1, 1, at),  # ...except what a real digest had already delivered
+            (43, 2, None, followed),
+            (44, 1, None, at),  # a /digest reply (no delivery row) before the follow
+            (44, 2, None, followed),
+        ],
+    )
     con.commit()
     con.close()
     async with Database(path) as db:
@@ -246,3 +287,116 @@ async def test_migration_retitles_old_stories_after_their_newest_article(
         story = await stories.get(db, 1)
         assert story is not None and story.title == OPENED
         assert await stories.emptied(db, 1) is None
+        rows = await db.fetchall("SELECT chat_id, article_id FROM received ORDER BY 1, 2")
+        assert [tuple(r) for r in rows] == [(43, 1), (44, 1)]
+        clock = ManualClock(datetime(2026, 11, 28, 7, 0, tzinfo=UTC))
+        khabar = Khabar(db, Settings(db_path=path, admins=frozenset({ADMIN})), clock)
+        digest = await Chat(khabar, READER).say("/digest")
+        assert "#1" in digest and OPENED in digest  # no longer hidden by the old follow
+
+
+async def test_a_follower_who_has_nothing_of_the_story_gets_a_factless_update(
+    admin: Chat, reader: Chat, khabar: Khabar, clock: ManualClock
+) -> None:
+    """ "Nothing new" needs something old: with nothing of the story received, even an
+    article without facts is news to the follower, while one who read the story is spared."""
+    assert digest_article(CROWDS).facts == ()  # the premise: no facts to compare
+    informed = Chat(khabar, 43)
+    for chat in (reader, informed):
+        await chat.say("/start")
+        await chat.say("/quiet off")
+    await _post(admin, clock, "metro.txt")
+    assert "40 हज़ार" in await informed.say("/digest")
+    await reader.say("/follow 1")
+    await informed.say("/follow 1")
+    outbox = TerminalOutbox(khabar)
+    clock.advance(timedelta(hours=1))
+    assert "पुरानी कहानी <b>#1</b>" in await admin.say("/post " + CROWDS)
+    sent = await outbox.flush()
+    assert sent.count("कहानी #1 में नया") == 1 and "धैर्य रखने की अपील" in sent
+    # It went to the reader (now it is theirs), not to the one who already knew the story.
+    assert "धैर्य" not in await informed.say("/digest")
+    assert "धैर्य" not in await reader.say("/digest")
+
+
+async def test_unfollowing_an_emptied_story_unfollows_where_it_went(
+    admin: Chat, reader: Chat, khabar: Khabar, clock: ManualClock
+) -> None:
+    """/move hands #3's follows to #1; stopping #3 from an old 🔕 or by number must stop
+    what keeps sending updates, #1, and say so."""
+    await reader.say("/start")
+    await reader.say("/quiet off")
+    await _post(admin, clock, "metro.txt")  # article 1, story 1
+    await _post(admin, clock, "monsoon.txt")  # article 2, story 2
+    await _post(admin, clock, "metro_opened.txt")  # article 3 joins story 1
+    await admin.say("/split 3")  # story 3
+    await reader.say("/follow 3")
+    old = (story_buttons(3, following=True),)  # 🔕 #3 under an old update
+    await admin.say("/move 3 1")  # #3 emptied; the reader now follows #1
+    assert "#1" in await reader.say("/following")
+
+    pressed = await khabar.handle_callback(READER, READER, "u:3", old)
+    assert pressed.toast == texts.TOAST_UNFOLLOWED_MOVED.format(story=3, target=1)
+    assert pressed.buttons is not None and [b.data for b in pressed.buttons[0]] == ["f:3"]
+    assert await reader.say("/following") == texts.FOLLOWING_EMPTY
+    again = await khabar.handle_callback(READER, READER, "u:3", old)
+    assert again.toast == texts.TOAST_NOT_FOLLOWING_MOVED.format(story=3, target=1)
+
+    await reader.say("/follow 1")
+    assert await reader.say("/unfollow 3") == texts.UNFOLLOWED_MOVED.format(story=3, target=1)
+    assert await reader.say("/following") == texts.FOLLOWING_EMPTY
+    assert await reader.say("/unfollow 3") == texts.NOT_FOLLOWING_MOVED.format(story=3, target=1)
+    outbox = TerminalOutbox(khabar)
+    await outbox.flush()
+    await _post(admin, clock, "metro_again.txt")
+    assert "कहानी #1 में नया" not in await outbox.flush()  # no more updates for #1
+
+
+async def test_a_story_emptied_while_posting_does_not_come_back(
+    admin: Chat, khabar: Khabar, db: Database, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process (khabar ingest beside the bot) empties the chosen story between the
+    linking decision and the insert: the article goes where that story's articles went."""
+    await _post(admin, clock, "metro.txt")  # article 1, story 1
+    await _post(admin, clock, "monsoon.txt")  # article 2, story 2
+
+    async def decide_then_empty(*args: object, **kwargs: object) -> object:
+        decision = await find_story(*args, **kwargs)  # type: ignore[arg-type]
+        assert decision.story_id == 1  # the continuation picks the metro story...
+        await move_article(db, 1, 2, clock.now())  # ...which is emptied into #2 meanwhile
+        return decision
+
+    monkeypatch.setattr(bot.posting, "find_story", decide_then_empty)
+    reply = await _post(admin, clock, "metro_opened.txt")
+    assert f"पुरानी कहानी <b>#2</b> «{MONSOON}»" in reply
+    assert await stories.get(db, 1) is None  # still emptied, not alive with a stale moved_to
+    gone = await stories.emptied(db, 1)
+    assert gone is not None and gone.moved_to == 2
+    posted = await articles.get(db, 3)
+    assert posted is not None and posted.story_id == 2
+    assert await stories.count(db) == 1
+    # With nowhere live to go, the article starts a new story rather than revive #1.
+    async with db.transaction() as tx:
+        await tx.execute("UPDATE stories SET moved_to = NULL WHERE id = 1")
+        assert await stories.live_in(tx, 1) is None
+        assert await stories.live_in(tx, 2) == (2, OPENED)
+        assert await stories.live_in(tx, 99) is None
+
+
+async def test_a_bad_time_zone_counts_as_the_default_in_the_reply_and_the_sender(
+    admin: Chat, reader: Chat, khabar: Khabar, db: Database, clock: ManualClock
+) -> None:
+    """A zone this host cannot load is read as the default (Asia/Kolkata) both by the /post
+    reply and by the sender, so the reply never promises what the sender does not do."""
+    await reader.say("/start")
+    await _post(admin, clock, "metro.txt")  # 11:30 in Kolkata
+    await reader.say("/follow 1")
+    await db.execute("UPDATE subscribers SET tz = 'Mars/Olympus_Mons' WHERE chat_id = ?", [READER])
+    outbox = TerminalOutbox(khabar)
+    posted = await _post(admin, clock, "metro_opened.txt")  # 12:30 there: not quiet
+    assert "फॉलोअर: 1 को अभी अपडेट" in posted
+    assert "52 हज़ार" in await outbox.flush()  # and the sender did send it
+    clock.advance(timedelta(hours=10))  # 23:30 in Kolkata: quiet hours
+    posted = await admin.say("/post " + CROWDS)
+    assert "फॉलोअर: 1 को उनके अगले डाइजेस्ट में" in posted and "को अभी" not in posted
+    assert "कहानी #1 में नया" not in await outbox.flush()

@@ -208,3 +208,27 @@ async def test_commands_for_another_bot_are_ignored(running: Running) -> None:
     running.api.push_message(READER, "/stop@SomeOtherBot")
     assert "07:00" in await running.ask(READER, "/time@khabar_test_bot")
     assert len(running.api.messages_to(READER)) == 2  # nothing answered the other bot's /stop
+
+
+@pytest.mark.parametrize("failures", [1, 2])
+async def test_a_failed_readers_menu_does_not_stop_the_bot(
+    tmp_path: Path, clock: ManualClock, caplog: pytest.LogCaptureFixture, failures: int
+) -> None:
+    """One 502 on setMyCommands used to end `khabar run` with exit 2; the menu is a
+    nicety, so the bot starts, says which menu it could not set, and answers readers."""
+    async with FakeBotAPI() as api:
+        api.fail_next(count=failures, status=502, method="setMyCommands")
+        settings = fast_settings(tmp_path / "khabar.db", api, token=TOKEN, tick_seconds=0.1)
+        async with LiveBot(settings, clock):
+            api.push_message(READER, "/start")
+            sent = await api.wait_for(1)
+            assert "07:00" in (sent[0].plain_text or "")
+            calls = api.calls("setMyCommands")
+            assert len(calls) == 3  # both readers' menus and the admin's were still tried
+            assert api.faults["injected_502"] == failures
+            # The menus after the failed ones were still set.
+            assert (f"chat:{ADMIN}", "") in api.commands_by_scope
+            if failures == 1:
+                assert "hi" in api.commands
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert sum("readers' menu" in w for w in warnings) == failures, warnings

@@ -30,11 +30,11 @@ from digests.model import DigestItem
 from digests.render import escape, render_item
 from storage import articles, deliveries, stories, subscribers
 
-# The /post reply's note on the story's followers: who gets the update now and who in the
-# morning digest (their quiet hours).
+# The /post reply's note on the story's followers: who gets the update now and who in their
+# next digest (their quiet hours; a digest may be set for any hour, so not "morning").
 FOLLOWERS_NOTE = " (फॉलोअर: {parts}; सिर्फ़ वही जो उनके लिए नया है)"
 FOLLOWERS_NOW = "{count} को अभी अपडेट"
-FOLLOWERS_MORNING = "{count} को सुबह के डाइजेस्ट में (उनका शांत समय)"
+FOLLOWERS_MORNING = "{count} को उनके अगले डाइजेस्ट में (उनका शांत समय)"
 
 
 class BadUrl(ValueError):

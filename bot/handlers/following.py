@@ -22,7 +22,7 @@ MAX_LISTED = 50
 # how to change or stop it, instead of starting a daily message they never asked for.
 SUBSCRIBED_BY_FOLLOW = (
     "ℹ️ अपडेट भेजने के लिए आपकी सदस्यता भी शुरू कर दी गई है: अब रोज़ <b>{time}</b> बजे ({tz}) "
-    "सुबह का डाइजेस्ट भी आएगा, और रात के शांत समय के अपडेट उसी में आएँगे। "
+    "डाइजेस्ट भी आएगा, और रात के शांत समय के अपडेट अगले डाइजेस्ट में आएँगे। "
     "समय बदलने के लिए /time 08:00; डाइजेस्ट (और अपडेट) रोकने के लिए /stop।"
 )
 # A 🔔 under an old message for a story an admin emptied with /move.
@@ -43,7 +43,7 @@ async def _subscribe_for_updates(ctx: Context, chat_id: int, first_name: str | N
     """Make a subscriber of someone who follows before /start, and the notice saying so.
 
     Updates go only to subscribers, and updates held back by quiet hours arrive in the
-    morning digest, so a follower needs the digest too; it must not start silently.
+    next digest, so a follower needs the digest too; it must not start silently.
     """
     await ctx.subscribe(chat_id, first_name)
     return SUBSCRIBED_BY_FOLLOW.format(time=ctx.settings.digest_time, tz=ctx.settings.tz)
@@ -77,10 +77,28 @@ async def follow(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
     return [Reply(text, (story_buttons(story_id, following=True),))]
 
 
+async def _moved_target(ctx: Context, story_id: int) -> int | None:
+    """The live story that holds an emptied story's articles (and so its follows), if any.
+
+    /move hands an emptied story's follows to the target, so a reader who says "stop #4"
+    means the story they now follow in its place.
+    """
+    if await stories.get(ctx.db, story_id) is not None:
+        return None
+    gone = await stories.emptied(ctx.db, story_id)
+    return None if gone is None else gone.moved_to
+
+
 async def unfollow(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
     story_id = number_arg(args)
     if story_id is None:
         return [Reply(texts.UNFOLLOW_USAGE)]
+    target = await _moved_target(ctx, story_id)
+    if target is not None:
+        if not await follows.unfollow(ctx.db, msg.chat_id, target):
+            return [Reply(texts.NOT_FOLLOWING_MOVED.format(story=story_id, target=target))]
+        buttons = (story_buttons(target, following=False),)
+        return [Reply(texts.UNFOLLOWED_MOVED.format(story=story_id, target=target), buttons)]
     if not await follows.unfollow(ctx.db, msg.chat_id, story_id):
         return [Reply(texts.NOT_FOLLOWING.format(story=story_id))]
     buttons = (story_buttons(story_id, following=False),)
@@ -106,6 +124,8 @@ async def toggle(
     ctx: Context, chat_id: int, kind: str, story_id: int, buttons: tuple[tuple[Button, ...], ...]
 ) -> CallbackResult:
     """A 🔔 (kind "f") or 🔕 (kind "u") press: change the follow, flip that button in place."""
+    if kind == "u" and (target := await _moved_target(ctx, story_id)) is not None:
+        return await _unfollow_moved(ctx, chat_id, story_id, target, buttons)
     if await stories.get(ctx.db, story_id) is None:
         gone = await stories.emptied(ctx.db, story_id)
         if gone is not None and gone.moved_to is not None:
@@ -127,3 +147,27 @@ async def toggle(
     toggles = (f"f:{story_id}", f"u:{story_id}")
     rows = tuple(tuple(flipped if b.data in toggles else b for b in row) for row in buttons)
     return CallbackResult(toast=toast, buttons=rows if rows != buttons else None, replies=notices)
+
+
+async def _unfollow_moved(
+    ctx: Context,
+    chat_id: int,
+    story_id: int,
+    target: int,
+    buttons: tuple[tuple[Button, ...], ...],
+) -> CallbackResult:
+    """🔕 #N on an old message after /move emptied N: stop following the story its articles
+    (and its follows) went to, since that is what keeps sending this reader updates.
+
+    The button turns into 🔔 #N, whose press then says where the story is now.
+    """
+    if not await follows.unfollow(ctx.db, chat_id, target):
+        return CallbackResult(
+            toast=texts.TOAST_NOT_FOLLOWING_MOVED.format(story=story_id, target=target)
+        )
+    flipped = story_buttons(story_id, following=False)[0]
+    rows = tuple(tuple(flipped if b.data == f"u:{story_id}" else b for b in row) for row in buttons)
+    return CallbackResult(
+        toast=texts.TOAST_UNFOLLOWED_MOVED.format(story=story_id, target=target),
+        buttons=rows if rows != buttons else None,
+    )

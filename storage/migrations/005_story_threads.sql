@@ -13,3 +13,14 @@ UPDATE stories SET title = (
     SELECT a.title FROM articles a WHERE a.story_id = stories.id
     ORDER BY a.posted_at DESC, a.id DESC LIMIT 1
 ) WHERE EXISTS (SELECT 1 FROM articles a WHERE a.story_id = stories.id);
+
+-- Following used to mark every article the story had as received, at the follow's own
+-- created_at and with no delivery, so a story followed before this upgrade stayed out of
+-- the reader's digests although nothing of it reached them. Following marks nothing now:
+-- drop exactly those rows (no delivery, received at the second the chat followed the
+-- article's story), never a row that a digest or update delivered.
+DELETE FROM received WHERE delivery_id IS NULL AND EXISTS (
+    SELECT 1 FROM follows f JOIN articles a ON a.story_id = f.story_id
+    WHERE f.chat_id = received.chat_id AND a.id = received.article_id
+      AND f.created_at = received.received_at
+);
