@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -178,6 +179,34 @@ class _Lines:
         return "".join(self.lines)
 
 
+@dataclass
+class _BotProcess:
+    proc: asyncio.subprocess.Process
+    err: _Lines
+
+
+@contextlib.asynccontextmanager
+async def _bot_in_background(db_path: Path, env: dict[str, str]) -> AsyncIterator[_BotProcess]:
+    """`khabar run` as a subprocess whose stderr is read as it comes; killed if a test
+    leaves it running, and its stderr always read to the end."""
+    proc = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "bot.cli", "run", "--db", str(db_path)),
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stderr is not None
+    running = _BotProcess(proc, _Lines(proc.stderr))
+    try:
+        yield running
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        await running.err.task
+
+
 async def test_run_keeps_trying_until_telegram_answers(tmp_path: Path) -> None:
     """Telegram unreachable at start: one WARNING line per attempt (no traceback), and
     once the server comes up the bot connects, registers its menu and runs."""
@@ -187,28 +216,14 @@ async def test_run_keeps_trying_until_telegram_answers(tmp_path: Path) -> None:
         TELEGRAM_BOT_TOKEN=SECRET,
         KHABAR_TICK_SECONDS="0.2",
     )
-    proc = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "bot.cli", "run", "--db", str(tmp_path / "k.db")),
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    assert proc.stderr is not None
-    err = _Lines(proc.stderr)
-    try:
-        await err.wait_for("कोशिश 1")
+    async with _bot_in_background(tmp_path / "k.db", env) as bot:
+        await bot.err.wait_for("कोशिश 1")
         async with FakeBotAPI(port=port) as api:
             await api.wait_for_request("setMyCommands", count=2, timeout=20)
-            proc.send_signal(signal.SIGTERM)
-            code = await asyncio.wait_for(proc.wait(), TIMEOUT)
-            await err.task
-            assert code == 0, err.text
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-        await err.task
+            bot.proc.send_signal(signal.SIGTERM)
+            code = await asyncio.wait_for(bot.proc.wait(), TIMEOUT)
+    err = bot.err
+    assert code == 0, err.text
     assert "Telegram तक नहीं पहुँच सके" in err.text
     assert "Telegram से जुड़ गए" in err.text
     assert_clean(err.text)
@@ -218,25 +233,12 @@ async def test_run_keeps_trying_until_telegram_answers(tmp_path: Path) -> None:
 async def test_run_stops_cleanly_while_still_waiting_for_telegram(tmp_path: Path) -> None:
     env = _env(TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{_free_port()}/bot")
     env["TELEGRAM_BOT_TOKEN"] = SECRET
-    proc = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "bot.cli", "run", "--db", str(tmp_path / "k.db")),
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    assert proc.stderr is not None
-    err = _Lines(proc.stderr)
-    try:
-        await err.wait_for("कोशिश", count=2)  # it retried, it did not exit
-        assert proc.returncode is None
-        proc.send_signal(signal.SIGINT)
-        assert await asyncio.wait_for(proc.wait(), TIMEOUT) == 0
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-        await err.task
+    async with _bot_in_background(tmp_path / "k.db", env) as bot:
+        await bot.err.wait_for("कोशिश", count=2)  # it retried, it did not exit
+        assert bot.proc.returncode is None
+        bot.proc.send_signal(signal.SIGINT)
+        assert await asyncio.wait_for(bot.proc.wait(), TIMEOUT) == 0
+    err = bot.err
     assert_clean(err.text)
     assert "SECRET" not in err.text
 
@@ -263,28 +265,15 @@ async def test_sigterm_stops_the_bot_when_telegram_stops_answering_after_getme(
             TELEGRAM_BOT_TOKEN=SECRET,
             KHABAR_TICK_SECONDS="0.2",  # the sender's first look at the outbox
         )
-        proc = await asyncio.create_subprocess_exec(
-            *(sys.executable, "-m", "bot.cli", "run", "--db", str(db_path)),
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        assert proc.stderr is not None
-        err = _Lines(proc.stderr)
-        try:
+        async with _bot_in_background(db_path, env) as bot:
             await api.wait_for_request("sendMessage", timeout=20)
             await api.wait_for_request(method, timeout=20)
-            assert proc.returncode is None
+            assert bot.proc.returncode is None
             asked = time.monotonic()
-            proc.send_signal(signal.SIGTERM)
-            code = await asyncio.wait_for(proc.wait(), TIMEOUT)
+            bot.proc.send_signal(signal.SIGTERM)
+            code = await asyncio.wait_for(bot.proc.wait(), TIMEOUT)
             took = time.monotonic() - asked
-        finally:
-            if proc.returncode is None:
-                proc.kill()
-                await proc.wait()
-            await err.task
+        err = bot.err
         assert code == 0, err.text
         assert took < 5, f"{took:.1f}s after SIGTERM\n{err.text}"
         assert [m.plain_text for m in api.messages_to(42)] == ["सुबह की ख़बरें"]
