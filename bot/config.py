@@ -58,6 +58,15 @@ def parse_zone(name: str) -> ZoneInfo:
     return ZoneInfo(found)
 
 
+# Upper bounds, so a typo such as 1e300 is a clear error at start-up, not an overflow deep
+# inside the scheduler or the event loop: a tick longer than an hour makes digests an hour
+# late, 1000 a second is Telegram's paid-broadcast ceiling, and a first retry wait over an
+# hour leaves a message stuck for most of a morning.
+MAX_TICK_SECONDS = 3600.0
+MAX_SEND_RATE = 1000.0
+MAX_RETRY_BASE_SECONDS = 3600.0
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     db_path: Path
@@ -121,13 +130,19 @@ class Settings:
         rate = _number(env, "KHABAR_SEND_RATE", "30", float)
         concurrency = _number(env, "KHABAR_SEND_CONCURRENCY", "8", int)
         retry_base = _number(env, "KHABAR_RETRY_BASE_SECONDS", "1", float)
-        for name, value in (("KHABAR_TICK_SECONDS", tick), ("KHABAR_SEND_RATE", rate)):
-            if value <= 0:
-                raise ConfigError(f"{name} शून्य से बड़ी संख्या हो; मिला: {value:g}")
+        for name, value, most in (
+            ("KHABAR_TICK_SECONDS", tick, MAX_TICK_SECONDS),
+            ("KHABAR_SEND_RATE", rate, MAX_SEND_RATE),
+        ):
+            if not 0 < value <= most:
+                raise ConfigError(f"{name} शून्य से बड़ी और {most:g} तक हो; मिला: {env.get(name)!r}")
         if not 1 <= concurrency <= 1000:
             raise ConfigError(f"KHABAR_SEND_CONCURRENCY 1 से 1000 तक हो; मिला: {concurrency}")
-        if retry_base < 0:
-            raise ConfigError(f"KHABAR_RETRY_BASE_SECONDS ऋणात्मक नहीं हो सकता; मिला: {retry_base:g}")
+        if not 0 <= retry_base <= MAX_RETRY_BASE_SECONDS:
+            raise ConfigError(
+                f"KHABAR_RETRY_BASE_SECONDS 0 से {MAX_RETRY_BASE_SECONDS:g} तक हो; "
+                f"मिला: {env.get('KHABAR_RETRY_BASE_SECONDS')!r}"
+            )
         outbox_http = (env.get("KHABAR_OUTBOX_HTTP") or "aiohttp").strip().lower()
         if outbox_http not in OUTBOX_HTTP:
             raise ConfigError(f"KHABAR_OUTBOX_HTTP aiohttp या httpx हो; मिला: {outbox_http!r}")

@@ -46,7 +46,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
 from bot import texts
@@ -65,6 +65,7 @@ from bot.delivery import (
 from bot.posting import MAX_FILE_BYTES
 from bot.replies import Button, Document, Incoming, Reply
 from bot.runner import Runner
+from bot.telegram_errors import QuietHTTPXRequest, quiet_ptb_shutdown, reason
 from bot.telegram_http import AiohttpRequest
 from storage.db import Database, DatabaseUnavailable
 
@@ -93,26 +94,27 @@ def _seconds(value: int | timedelta) -> float:
 
 def translate_error(exc: TelegramError) -> Exception:
     """Map python-telegram-bot's exceptions to what the outbox sender should do."""
+    message = reason(exc)  # a proxy's error page is not stored with every delivery
     if isinstance(exc, RetryAfter):
         return RateLimited(_seconds(exc.retry_after))
     if isinstance(exc, ChatMigrated):
         return ChatMoved(exc.new_chat_id)
     if isinstance(exc, Forbidden):
-        return RecipientGone(exc.message)
+        return RecipientGone(message)
     if isinstance(exc, BadRequest):
-        text = exc.message.lower()
+        text = message.lower()
         if "chat not found" in text or "user not found" in text or "peer_id_invalid" in text:
-            return RecipientGone(exc.message)
+            return RecipientGone(message)
         if "can't parse entities" in text or "can't find end" in text:
-            return BadEntities(exc.message)
-        return Rejected(exc.message)
+            return BadEntities(message)
+        return Rejected(message)
     if isinstance(exc, NetworkError):  # TimedOut, 5xx, dropped connections
-        return Transient(exc.message)
+        return Transient(message)
     if isinstance(exc, InvalidToken):
         # The token, not the recipient, is wrong (revoked, or a 404 from a misrouted base
         # URL): keep the deliveries for when it is fixed instead of failing every one.
-        return Transient(exc.message)
-    return Rejected(exc.message)
+        return Transient(message)
+    return Rejected(message)
 
 
 class TelegramTransport:
@@ -147,7 +149,7 @@ class TelegramTransport:
         pool = settings.send_concurrency + 2  # so no send waits for a connection
         requests: tuple[BaseRequest, BaseRequest]
         if settings.outbox_http == "httpx":
-            requests = (HTTPXRequest(connection_pool_size=pool), HTTPXRequest(1))
+            requests = (QuietHTTPXRequest(connection_pool_size=pool), QuietHTTPXRequest(1))
         else:
             requests = (AiohttpRequest(pool), AiohttpRequest(1))
         bot = Bot(
@@ -420,6 +422,9 @@ def build_application(
         .token(settings.token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url or "")
+        # PTB's own pool sizes, with requests that keep proxies' error pages out of the log.
+        .request(QuietHTTPXRequest(connection_pool_size=256))
+        .get_updates_request(QuietHTTPXRequest(connection_pool_size=1))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -509,7 +514,7 @@ async def wait_for_telegram(
             log.warning(
                 "Telegram तक नहीं पहुँच सके (कोशिश %d: %s); %.0f सेकंड बाद फिर कोशिश",
                 attempt,
-                exc.message,
+                reason(exc),
                 wait,
             )
             with contextlib.suppress(TimeoutError):
@@ -534,6 +539,7 @@ def run(settings: Settings) -> None:
     redact = RedactSecret(settings.token)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
+    quiet_ptb_shutdown()
     application = build_application(settings)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -620,7 +626,7 @@ async def _start_up(
 def _polling_failed(exc: TelegramError) -> None:
     """A failed getUpdates, which PTB retries: one WARNING line where PTB's default logs a
     whole traceback for every 502 of a Telegram outage."""
-    log.warning("Telegram से अपडेट नहीं मिले (%s); PTB फिर कोशिश करेगा", exc.message)
+    log.warning("Telegram से अपडेट नहीं मिले (%s); PTB फिर कोशिश करेगा", reason(exc))
 
 
 async def _shut_down(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

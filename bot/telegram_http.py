@@ -24,8 +24,10 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.telegram_errors import QuietJSON
 
-class AiohttpRequest(BaseRequest):
+
+class AiohttpRequest(QuietJSON, BaseRequest):
     """A `telegram.request.BaseRequest` on one `aiohttp.ClientSession`.
 
     Mirrors HTTPXRequest: the same timeout defaults, `connection_pool_size` as the most

@@ -101,8 +101,10 @@ async def test_error_answers_are_ptbs_exceptions(api: FakeBotAPI, request_: Aioh
     with pytest.raises(NetworkError, match="Internal Server Error"):
         await request_.post(url, data(chat_id=5, text="x"))
     api.fail_next(1, status=502)  # nginx's HTML page, not JSON
-    with pytest.raises(NetworkError, match="Bad Gateway"):
+    with pytest.raises(NetworkError, match="Bad Gateway") as bad_gateway:
         await request_.post(url, data(chat_id=5, text="x"))
+    stored = str(translate_error(bad_gateway.value))  # what deliveries.last_error keeps
+    assert stored == "Bad Gateway (502)", stored  # the page itself stays out
     api.migrate(5, -1005)
     with pytest.raises(ChatMigrated) as moved:
         await request_.post(url, data(chat_id=5, text="x"))
