@@ -67,6 +67,7 @@ from bot.replies import Button, Document, Incoming, Reply
 from bot.runner import Runner
 from bot.telegram_errors import QuietHTTPXRequest, quiet_ptb_shutdown, reason
 from bot.telegram_http import AiohttpRequest
+from storage import menus
 from storage.db import Database, DatabaseUnavailable
 
 # python-telegram-bot 22.2+ warns on every 429 (even inside its own RetryAfter.__init__)
@@ -345,7 +346,9 @@ def bot_commands(editor: bool = False) -> list[BotCommand]:
     ]
 
 
-async def register_menus(bot: Bot, admins: frozenset[int]) -> None:
+async def register_menus(
+    bot: Bot, admins: frozenset[int], db: Database | None = None, clock: Clock | None = None
+) -> None:
     """Readers' menu for everyone (in Hindi and as the default); the editors' commands only
     in each admin's private chat, so a reader is never offered /post to be refused.
 
@@ -353,6 +356,10 @@ async def register_menus(bot: Bot, admins: frozenset[int]) -> None:
     admin keeps the readers' menu until the next start, and the bot starts anyway. Any
     other failure (a 502, a timeout) only costs a menu as well: Telegram keeps the menu
     set at the previous start, and a missing menu is no reason not to deliver the news.
+
+    With the database, the chats given the editors' menu are remembered, and someone no
+    longer in KHABAR_ADMINS gets the readers' menu back (Telegram keeps a chat's menu until
+    it is deleted and cannot list such chats); a failed delete is tried again next start.
     """
     readers = bot_commands()
     for language in ("", "hi"):
@@ -361,11 +368,27 @@ async def register_menus(bot: Bot, admins: frozenset[int]) -> None:
         except TelegramError as exc:
             log.warning("could not set the readers' menu (%s): %s", language or "default", exc)
     editors = bot_commands(editor=True)
+    now = (clock or SystemClock()).now()
     for admin in sorted(admins):
         try:
             await bot.set_my_commands(editors, scope=BotCommandScopeChat(admin))
         except TelegramError as exc:
             log.warning("could not set the editors' menu in admin %s's chat: %s", admin, exc)
+        else:
+            if db is not None:
+                await menus.remember_editor_menu(db, admin, now)
+    if db is None:
+        return
+    for former in sorted(await menus.editor_menu_chats(db) - admins):
+        try:
+            await bot.delete_my_commands(scope=BotCommandScopeChat(former))
+        except BadRequest as exc:  # "chat not found": there is no menu left to take back
+            log.info("editors' menu of former admin %s already gone: %s", former, exc)
+        except TelegramError as exc:
+            log.warning("could not take the editors' menu back from %s: %s", former, exc)
+            continue
+        await menus.forget_editor_menu(db, former)
+        log.info("editors' menu taken back from %s (no longer in KHABAR_ADMINS)", former)
 
 
 def build_application(
@@ -385,7 +408,7 @@ def build_application(
         runner = Runner(db, settings, clock, transport)
         app.bot_data["khabar"] = Khabar(db, settings, clock, on_outbox=runner.wake)
         app.bot_data["runner"] = runner
-        await register_menus(app.bot, settings.admins)
+        await register_menus(app.bot, settings.admins, db, clock)
         runner.start()
         assert app.job_queue is not None
 

@@ -232,3 +232,25 @@ async def test_a_failed_readers_menu_does_not_stop_the_bot(
                 assert "hi" in api.commands
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert sum("readers' menu" in w for w in warnings) == failures, warnings
+
+
+async def test_a_removed_admin_gets_the_readers_menu_back(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    """Telegram keeps a chat's menu until it is deleted: an editor taken out of
+    KHABAR_ADMINS used to see /post in the menu for ever (and be refused on using it)."""
+    former = 777
+    db_path = tmp_path / "khabar.db"
+    async with FakeBotAPI() as api:
+        both = fast_settings(db_path, api, token=TOKEN, admins=frozenset({ADMIN, former}))
+        async with LiveBot(both, clock):
+            await api.wait_for_request("setMyCommands", count=4)
+        assert (f"chat:{former}", "") in api.commands_by_scope
+        async with LiveBot(both.with_(admins=frozenset({ADMIN})), clock):
+            await api.wait_for_request("deleteMyCommands")
+        assert (f"chat:{former}", "") not in api.commands_by_scope
+        assert (f"chat:{ADMIN}", "") in api.commands_by_scope
+        deletes = len(api.calls("deleteMyCommands"))
+        async with LiveBot(both.with_(admins=frozenset({ADMIN})), clock):
+            await api.wait_for_request("setMyCommands", count=10)
+        assert len(api.calls("deleteMyCommands")) == deletes  # taken back once, not each start
