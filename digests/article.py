@@ -97,10 +97,10 @@ def digest_article(raw: str, title: str | None = None) -> Digested:
     text = clean_text(truncate_input(raw or ""))
     given = " ".join(normalize_text(title or "").split())
     if given:
-        lines = text.split("\n\n")
-        if lines and _same_words(lines[0], given):
-            lines = lines[1:]  # the page repeats its headline as the first line
-        head, body = given, "\n\n".join(lines)
+        first, _, rest = text.partition("\n\n")
+        # The page repeats its headline as the first line. (Partition, not a split and a join
+        # of every paragraph: the body is the text itself, or what follows its first line.)
+        head, body = given, rest if _same_words(first, given) else text
     else:
         head, body = split_title(text)
     head = cap_title(head)

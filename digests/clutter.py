@@ -10,6 +10,7 @@ from __future__ import annotations
 import regex
 
 from digests.normalize import fold_nukta
+from digests.normalize import single_spaced as _single_spaced
 from digests.wordchars import WORD_RE
 
 # Lines longer than this are never clutter by prefix rules: real paragraphs are long.
@@ -185,18 +186,6 @@ def strip_inline_clutter(line: str) -> str:
     if "ADVERTISEMENT" not in line:
         return line
     return _AD_TOKEN.sub(" ", line).strip()
-
-
-def _single_spaced(text: str) -> str:
-    """The text with single spaces, as " ".join(text.split()), without splitting it if it
-    already is like that.
-
-    Whitespace other than " " is never printable, so a printable text without "  " at
-    either end or inside is its own result (a normalised line always is).
-    """
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text
-    return " ".join(text.split())
 
 
 # Words are counted in a prefix of a line first: this many characters hold more than

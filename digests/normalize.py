@@ -124,3 +124,16 @@ def fold_nukta(text: str) -> str:
     removing the mark is enough (only for comparison, never for displayed text).
     """
     return text.replace(NUKTA, "")
+
+
+def single_spaced(text: str) -> str:
+    """The text with single spaces, as " ".join(text.split()), without splitting it if it
+    already is like that.
+
+    Whitespace other than " " is never printable, so a printable text without "  " at
+    either end or inside is its own result (a normalised line or sentence always is, and
+    the check costs a fifth of the split and join).
+    """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())

@@ -41,7 +41,7 @@ from itertools import chain, islice
 
 from digests.clutter import is_pointer_sentence
 from digests.dateline import dateline_only, split_dateline
-from digests.normalize import fold_nukta
+from digests.normalize import fold_nukta, single_spaced
 from digests.sentences import count_words, ends_sentence, split_paragraph_sentences
 from digests.trim import truncate_words
 
@@ -96,7 +96,7 @@ def is_heading(paragraph: list[str]) -> bool:
 
 
 def _key(text: str) -> str:
-    return fold_nukta(" ".join(text.split())).casefold()
+    return fold_nukta(single_spaced(text)).casefold()
 
 
 def _title_key(title: str) -> str:
