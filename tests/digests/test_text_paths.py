@@ -1,0 +1,132 @@
+"""The text pipeline's second round of speed-ups gives exactly what the code before it gave.
+
+As in test_digests_fast_paths.py: each faster way is checked against the way it replaced,
+kept here as the reference, on hand-picked cases and on random strings from an alphabet
+chosen to reach its edge cases.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from digests import clutter, normalize, sentences
+from digests.clutter import is_clutter_line
+
+
+def _random_strings(alphabet: list[str], count: int, longest: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choices(alphabet, k=rng.randint(0, longest))) for _ in range(count)]
+
+
+# normalize ---------------------------------------------------------------------------------
+
+_DEVANAGARI = "\u0900-\u097f\ua8e0-\ua8ff"
+_REFERENCE_STRAY_JOINER = re.compile(
+    rf"(?<![{_DEVANAGARI}])[\u200c\u200d]+|[\u200c\u200d]+(?![{_DEVANAGARI}])"
+)
+
+
+def test_stray_joiners_go_as_the_first_pattern_removed_them() -> None:
+    alphabet = ["क", "\ua8e0", "a", " ", "\u200c", "\u200d", "\u200d\u200d", "\n"]
+    for text in _random_strings(alphabet, 5000, 12, seed=21):
+        expected = _REFERENCE_STRAY_JOINER.sub("", text)
+        assert normalize._STRAY_JOINER.sub("", text) == expected, repr(text)
+
+
+def test_composing_nukta_found_as_by_its_pairs() -> None:
+    pairs = ("\u0928\u093c", "\u0930\u093c", "\u0933\u093c", "\u094d\u093c")
+    alphabet = ["न", "र", "ळ", "क", "\u094d", "\u093c", "\u093e", " "]
+    for text in _random_strings(alphabet, 5000, 10, seed=22):
+        expected = any(pair in text for pair in pairs)
+        assert bool(normalize._COMPOSING_NUKTA.search(text)) == expected, repr(text)
+
+
+# sentences ---------------------------------------------------------------------------------
+
+
+def test_danda_ends_split_as_with_a_repeated_danda() -> None:
+    reference = re.compile("(।+[\"'”’»)\\]]*)")
+    alphabet = [*"कख ग।\"'”’»)],", "।।", "। "]
+    for text in _random_strings(alphabet, 5000, 20, seed=23):
+        assert sentences._DANDA_END.split(text) == reference.split(text), repr(text)
+
+
+# clutter -----------------------------------------------------------------------------------
+
+
+def _reference_is_clutter_line(line: str) -> bool:
+    """is_clutter_line as it was: words counted first, then the rules that they allow."""
+    text = line.strip()
+    if not text:
+        return True
+    if len(text) > clutter._MAX_LABEL_CHARS:
+        return clutter._is_promo_paragraph(text)
+    if not clutter._LETTER_OR_DIGIT.search(text):
+        return True
+    folded = normalize.fold_nukta(text).casefold()
+    key = normalize.single_spaced(folded).rstrip(clutter._TRAILING_PUNCT)
+    if key in clutter._EXACT:
+        return True
+    words = clutter._words_up_to(text, clutter._MAX_PREFIX_WORDS)
+    short_label = words <= clutter._MAX_BYLINE_WORDS and "।" not in text
+    if short_label and (
+        clutter._BYLINE_PREFIX.match(folded)
+        or clutter._BYLINE.match(text)
+        or (":" in text and clutter._TIMESTAMP.search(text))
+        or clutter._RELATIVE_TIME.match(key)
+    ):
+        return True
+    if words <= clutter._MAX_PREFIX_WORDS:
+        if clutter._POINTER_PREFIX.match(folded) or clutter._CAPTION.match(text):
+            return True
+        if clutter._SOCIAL.match(key):
+            return True
+        if "।" not in text and clutter._PLUG.search(folded):
+            return True
+    return clutter._is_promo_paragraph(text)
+
+
+# Pieces of every rule, and plain words to push a line past 12 and 25 words.
+_CLUTTER_ALPHABET = [
+    "By ",
+    "Rahul ",
+    "Updated: ",
+    "10:32 AM IST ",
+    "2 घंटे पहले",
+    "फोटो: ",
+    "ये भी पढ़ें: ",
+    "(",
+    ")",
+    "Facebook ",
+    "Twitter ",
+    "मेंबर बनें ",
+    "शब्द ",
+    "नया शब्द ",
+    "।",
+    " ",
+    "-",
+]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Rahul Sharma",
+        "Updated: 01 Nov 2019, 10:32 AM IST",
+        "फोटो: PTI",
+        "ये भी पढ़ें: " + "शब्द " * 30,
+        "(मेंबर बनें " + "शब्द " * 30 + ")",
+        "Facebook Twitter WhatsApp",
+        "शब्द " * 12 + "Updated: 10:32 AM IST",
+    ],
+)
+def test_clutter_rules_count_words_only_after_a_match(line: str) -> None:
+    assert is_clutter_line(line) == _reference_is_clutter_line(line)
+
+
+def test_clutter_lines_as_before_on_random_lines() -> None:
+    for line in _random_strings(_CLUTTER_ALPHABET, 6000, 40, seed=24):
+        assert is_clutter_line(line) == _reference_is_clutter_line(line), repr(line)
