@@ -11,8 +11,10 @@ import random
 import re
 
 import pytest
+import regex
 
 from digests import clutter, normalize, sentences
+from digests.article import hindi_share
 from digests.clutter import is_clutter_line
 
 
@@ -52,6 +54,14 @@ def test_danda_ends_split_as_with_a_repeated_danda() -> None:
     alphabet = [*"कख ग।\"'”’»)],", "।।", "। "]
     for text in _random_strings(alphabet, 5000, 20, seed=23):
         assert sentences._DANDA_END.split(text) == reference.split(text), repr(text)
+
+
+def test_token_before_a_full_stop_found_backwards_as_forwards() -> None:
+    reference = regex.compile(r"[\p{L}\p{M}]+$")
+    alphabet = [*"कखा्ि aZ1२ ,(", "\u0301", "डॉ", "\u200d"]
+    for text in _random_strings(alphabet, 5000, 15, seed=26):
+        found, expected = sentences._TOKEN_BEFORE.search(text), reference.search(text)
+        assert (found and found.group(0)) == (expected and expected.group(0)), repr(text)
 
 
 # clutter -----------------------------------------------------------------------------------
@@ -130,3 +140,32 @@ def test_clutter_rules_count_words_only_after_a_match(line: str) -> None:
 def test_clutter_lines_as_before_on_random_lines() -> None:
     for line in _random_strings(_CLUTTER_ALPHABET, 6000, 40, seed=24):
         assert is_clutter_line(line) == _reference_is_clutter_line(line), repr(line)
+
+
+# article -----------------------------------------------------------------------------------
+
+
+def _reference_hindi_share(text: str) -> float:
+    """hindi_share as first written: two counts of byte pairs, two deleting translations."""
+    encoded = text.encode("utf-8", "replace")
+    devanagari = encoded.count(b"\xe0\xa4") + encoded.count(b"\xe0\xa5")
+    ascii_letters = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    other = len(encoded.translate(None, bytes(b for b in range(256) if b not in ascii_letters)))
+    other += len(encoded.translate(None, bytes(b for b in range(256) if not 0xC2 <= b < 0xE0)))
+    letters = devanagari + other
+    return devanagari / letters if letters else 0.0
+
+
+def test_hindi_share_as_with_two_pair_counts() -> None:
+    alphabet = [
+        *"कञॿऀ।॥ aZé ",
+        "\u0980",  # Bengali, the next block: E0 A6 80
+        "\u08ff",  # E0 A3 BF
+        "\u0800",
+        "\u0925",  # E0 A4 A5: an A5 that is not a second byte
+        "\u0965",  # E0 A5 A5
+        "\U0001f600",
+        "\ud800",  # a lone surrogate, encoded as "?"
+    ]
+    for text in _random_strings(alphabet, 5000, 30, seed=25):
+        assert hindi_share(text) == _reference_hindi_share(text), repr(text)
