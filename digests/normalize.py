@@ -38,6 +38,9 @@ _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 # real Devanagari mark run is nukta + vowel sign + candrabindu.
 _MARK_RUN = re.compile(f"([{MARK_CHARS}]{{4}})[{MARK_CHARS}]+")
 _MULTI_SPACE = re.compile(r" {2,}")
+# " \n" or "\n ": found from newline to newline (a few in an article), where `in` looked at
+# every space for each of the two (0.4 µs instead of 3.3 on an article).
+_SPACE_BY_NEWLINE = re.compile("\n(?: |(?<= \n))")
 # Characters that NFC or the mark-run rule may change. Text without any (ASCII, Devanagari
 # without precomposed nukta letters, common punctuation) is already NFC and has no long mark
 # runs, so the expensive steps are skipped; unicodedata.is_normalized is as slow as
@@ -98,7 +101,7 @@ def normalize_text(raw: str) -> str:
         text = _MULTI_SPACE.sub(" ", text)
     if "\n" not in text:
         return text.strip() if text.startswith(" ") or text.endswith(" ") else text
-    if text.startswith((" ", "\n")) or text.endswith((" ", "\n")) or " \n" in text or "\n " in text:
+    if text.startswith((" ", "\n")) or text.endswith((" ", "\n")) or _SPACE_BY_NEWLINE.search(text):
         text = "\n".join(line.strip() for line in text.split("\n"))
     return text
 

@@ -46,6 +46,12 @@ def test_composing_nukta_found_as_by_its_pairs() -> None:
         assert bool(normalize._COMPOSING_NUKTA.search(text)) == expected, repr(text)
 
 
+def test_space_by_newline_found_as_by_in() -> None:
+    for text in _random_strings(["a", "क", " ", "\n", "  "], 5000, 12, seed=27):
+        expected = " \n" in text or "\n " in text
+        assert bool(normalize._SPACE_BY_NEWLINE.search(text)) == expected, repr(text)
+
+
 # sentences ---------------------------------------------------------------------------------
 
 
