@@ -11,7 +11,7 @@ import regex
 from digests.clean import cap_title, clean_text, split_title
 from digests.facts import MAX_FACT_CHARS, facts_from
 from digests.model import Digested
-from digests.normalize import normalize_text
+from digests.normalize import normalize_text, single_spaced
 from digests.sentences import has_words, split_paragraph_sentences, word_tokens
 from digests.summarize import SHORT_SENTENCE_WORDS, lead_part, summarize_paragraphs
 
@@ -97,12 +97,15 @@ def digest_article(raw: str, title: str | None = None) -> Digested:
     text; never raises anything else for any string.
     """
     text = clean_text(truncate_input(raw or ""))
-    given = " ".join(normalize_text(title or "").split())
+    given = single_spaced(normalize_text(title or ""))
     if given:
-        first, _, rest = text.partition("\n\n")
-        # The page repeats its headline as the first line. (Partition, not a split and a join
-        # of every paragraph: the body is the text itself, or what follows its first line.)
-        head, body = given, rest if _same_words(first, given) else text
+        # The page repeats its headline as the first line. The body is what follows that line,
+        # or else the text itself: found, not split into paragraphs and joined again.
+        cut = text.find("\n\n")
+        if _same_words(text if cut < 0 else text[:cut], given):
+            head, body = given, "" if cut < 0 else text[cut + 2 :]
+        else:
+            head, body = given, text
     else:
         head, body = split_title(text)
     head = cap_title(head)
