@@ -46,6 +46,15 @@ def test_composing_nukta_found_as_by_its_pairs() -> None:
         assert bool(normalize._COMPOSING_NUKTA.search(text)) == expected, repr(text)
 
 
+def test_printable_plain_characters_are_newline_or_printable_and_plain() -> None:
+    for code in [*range(0x10000), 0x1F600, 0x1D400, 0xE0001]:
+        char = chr(code)
+        expected = char == "\n" or (
+            char.isprintable() and not normalize._NEEDS_UNICODEDATA.search(char)
+        )
+        assert (normalize._NOT_PRINTABLE_PLAIN.search(char) is None) == expected, hex(code)
+
+
 def test_space_by_newline_found_as_by_in() -> None:
     for text in _random_strings(["a", "क", " ", "\n", "  "], 5000, 12, seed=27):
         expected = " \n" in text or "\n " in text
