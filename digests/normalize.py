@@ -57,8 +57,13 @@ _SPACE_BY_NEWLINE = re.compile("\n(?: |(?<= \n))")
 #   unicodedata);
 # - the only combining marks left in such text are Devanagari ones, so a mark run is looked
 #   for among those.
-_PLAIN_RANGES = ((0x0000, 0x02FF), (0x0900, 0x0950), (0x0955, 0x097F), (0x2002, 0x206F))
-_PLAIN_RANGES += ((0x20A0, 0x20CF),)
+_PLAIN_RANGES = (
+    (0x0000, 0x02FF),
+    (0x0900, 0x0950),
+    (0x0955, 0x097F),
+    (0x2002, 0x206F),
+    (0x20A0, 0x20CF),
+)
 _PLAIN_NFC = "".join(f"{chr(first)}-{chr(last)}" for first, last in _PLAIN_RANGES)
 _NEEDS_UNICODEDATA = re.compile(f"[^{_PLAIN_NFC}]")
 
@@ -101,15 +106,18 @@ def normalize_text(raw: str) -> str:
     """Fold a raw string to NFC with only visible characters, spaces and newlines.
 
     Line structure is kept (clutter detection works line by line); each line is stripped
-    and inner runs of spaces collapse to one. Each regex pass runs only when a C-speed
-    check (str.isprintable, substring tests) says it has something to do: most pasted
-    articles need only NFC, and this runs once per article on the bot's hot path.
+    and inner runs of spaces collapse to one. Each regex pass runs only when a cheaper
+    check (one scan of a character class, str.isprintable, substring tests) says it has
+    something to do: most pasted articles need only NFC, and this runs once per article on
+    the bot's hot path.
     """
     if not raw:
         return ""
     text = raw
-    flat = "" if _NOT_PRINTABLE_PLAIN.search(text) is None else text.replace("\n", "")
-    if not flat.isprintable():  # controls, format chars, odd spaces, or only joiners?
+    if _NOT_PRINTABLE_PLAIN.search(text) is None:  # most articles
+        text, plain = _nfc(text, known_plain=True)
+    elif not (flat := text.replace("\n", "")).isprintable():
+        # controls, format characters, odd spaces, or only joiners?
         if not flat.replace("\u200c", "").replace("\u200d", "").isprintable():
             text = _LINE_BREAKS.sub("\n", text)
             text = _JUNK.sub("", text)
@@ -118,7 +126,7 @@ def normalize_text(raw: str) -> str:
         if "\u200c" in text or "\u200d" in text:
             text = _STRAY_JOINER.sub("", text)
     else:
-        text, plain = _nfc(text, known_plain=not flat)
+        text, plain = _nfc(text)
     if not plain or _LONG_DEVANAGARI_MARK_RUN.search(text):
         text = _MARK_RUN.sub(r"\1", text)
     if "  " in text:
