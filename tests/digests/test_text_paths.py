@@ -13,6 +13,7 @@ import re
 import pytest
 import regex
 
+from bot import cli
 from digests import clutter, normalize, sentences
 from digests.article import hindi_share
 from digests.clutter import is_clutter_line
@@ -184,3 +185,29 @@ def test_hindi_share_as_with_two_pair_counts() -> None:
     ]
     for text in _random_strings(alphabet, 5000, 30, seed=25):
         assert hindi_share(text) == _reference_hindi_share(text), repr(text)
+
+
+# bot.cli: `summarize --jsonl IN` without argparse -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["summarize", "--jsonl", "in.jsonl"], "in.jsonl"),
+        (["summarize", "--jsonl", "-"], "-"),
+        (["summarize", "--jsonl", "--json"], None),  # argparse: --jsonl lacks its argument
+        (["summarize", "--jsonl", "-x"], None),
+        (["summarize", "--jsonl=in.jsonl"], None),
+        (["-v", "summarize", "--jsonl", "in.jsonl"], None),
+        (["summarize", "in.txt", "--json"], None),
+    ],
+)
+def test_only_the_plain_jsonl_command_skips_argparse(argv: list[str], expected: str | None) -> None:
+    assert cli._plain_jsonl_run(argv) == expected
+
+
+def test_other_command_lines_still_meet_argparse(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["summarize", "--jsonl", "--json"])
+    assert exited.value.code == 2
+    assert "--jsonl: expected one argument" in capsys.readouterr().err
