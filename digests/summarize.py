@@ -172,11 +172,11 @@ def summarize_paragraphs(
     if total > max_words:
         return truncate_words(first, max_words)
     target = selection.target_words
+    if total >= target:
+        return first  # no sentence brings it closer (see below)
     chosen = [first]
     chosen_words = [_word_set(first_key)]
     for sentence, words, key in rest:
-        if len(chosen) == MAX_SENTENCES:
-            break
         new_words = _word_set(key)
         if any(_restates(new_words, earlier) for earlier in chosen_words):
             continue  # the standfirst and the lead often say the same thing
@@ -185,6 +185,10 @@ def summarize_paragraphs(
         chosen.append(sentence)
         chosen_words.append(new_words)
         total += words
+        # Once at the target, a sentence of any length would move the summary away from
+        # it: the next candidates are not even examined (a sixth of the summary's time).
+        if len(chosen) == MAX_SENTENCES or total >= target:
+            break
     return " ".join(chosen)
 
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import random
 import re
+from itertools import chain, islice
 
 import pytest
 import regex
 
 from bot import cli
-from digests import clutter, normalize, sentences
+from digests import clutter, normalize, sentences, summarize
 from digests.article import hindi_share
 from digests.clutter import is_clutter_line
+from digests.trim import truncate_words
 
 
 def _random_strings(alphabet: list[str], count: int, longest: int, seed: int) -> list[str]:
@@ -185,6 +187,59 @@ def test_hindi_share_as_with_two_pair_counts() -> None:
     ]
     for text in _random_strings(alphabet, 5000, 30, seed=25):
         assert hindi_share(text) == _reference_hindi_share(text), repr(text)
+
+
+# summarize ---------------------------------------------------------------------------------
+
+
+def _reference_selection(
+    paragraphs: list[list[str]], title: str, selection: summarize.Selection, max_words: int = 60
+) -> str:
+    """summarize_paragraphs as it was: candidates pulled until one does not fit."""
+    skip = selection.feature_skip if summarize.feature_opening(paragraphs) else 0
+    pool = summarize.candidates(paragraphs, title)
+    head = list(islice(pool, skip + 1))
+    if not head:
+        pool = summarize.candidates(paragraphs, title, summarize.SHORT_SENTENCE_WORDS)
+        head = list(islice(pool, skip + 1))
+    if not head:
+        return ""
+    start = skip if len(head) > skip else 0
+    rest = chain(head[start + 1 :], pool)
+    first, total, first_key = head[start]
+    if total > max_words:
+        return truncate_words(first, max_words)
+    chosen = [first]
+    chosen_words = [summarize._word_set(first_key)]
+    for sentence, words, key in rest:
+        if len(chosen) == summarize.MAX_SENTENCES:
+            break
+        new_words = summarize._word_set(key)
+        if any(summarize._restates(new_words, earlier) for earlier in chosen_words):
+            continue
+        grown = total + words
+        if grown > max_words or not summarize._closer(total, grown, selection.target_words):
+            break
+        chosen.append(sentence)
+        chosen_words.append(new_words)
+        total += words
+    return " ".join(chosen)
+
+
+def test_summary_stops_at_the_target_as_the_full_loop_did() -> None:
+    rng = random.Random(28)
+    words = ["राम", "ने", "कहा", "दिल्ली", "में", "बारिश", "हुई", "और", "लोग", "खुश", "हैं"]
+    for _ in range(3000):
+        pool = [" ".join(rng.choices(words, k=rng.randint(2, 30))) + "।" for _ in range(6)]
+        sentences_ = rng.choices(pool, k=rng.randint(1, 8))  # repeats: restated sentences
+        paragraphs = [sentences_[i : i + 2] for i in range(0, len(sentences_), 2)]
+        if rng.random() < 0.2:
+            paragraphs.insert(0, ["लखनऊ."])  # a feature-style opening
+        selection = summarize.Selection(rng.randint(10, 60), rng.randint(0, 3))
+        title = rng.choice(["", pool[0][:-1]])
+        expected = _reference_selection(paragraphs, title, selection)
+        found = summarize.summarize_paragraphs(paragraphs, title, selection=selection)
+        assert found == expected, paragraphs
 
 
 # bot.cli: `summarize --jsonl IN` without argparse -------------------------------------------
