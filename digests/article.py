@@ -11,7 +11,7 @@ import regex
 from digests.clean import cap_title, clean_text, split_title
 from digests.facts import MAX_FACT_CHARS, facts_from
 from digests.model import Digested
-from digests.normalize import normalize_text
+from digests.normalize import normalize_text, single_spaced
 from digests.sentences import has_words, split_paragraph_sentences, word_tokens
 from digests.summarize import SHORT_SENTENCE_WORDS, lead_part, summarize_paragraphs
 
@@ -26,13 +26,16 @@ FACT_LIMIT = 5
 
 # hindi_share counts on UTF-8 bytes, at C speed (it runs on every paste, up to megabytes):
 # every character of the Devanagari block (U+0900-U+097F) starts with one of two byte
-# pairs. (The danda counts with them; a text of dandas alone is gone after cleaning.)
-_DEVANAGARI_UTF8 = (b"\xe0\xa4", b"\xe0\xa5")
-_ASCII_LETTERS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-_NOT_ASCII_LETTERS = bytes(b for b in range(256) if b not in _ASCII_LETTERS)
-# Lead bytes of two-byte characters: Latin with accents, Greek, Cyrillic, Arabic, Hebrew.
-_TWO_BYTE_LEADS = bytes(range(0xC2, 0xE0))
-_NOT_TWO_BYTE_LEADS = bytes(b for b in range(256) if b not in _TWO_BYTE_LEADS)
+# pairs, E0 A4 and E0 A5. (The danda counts with them; a text of dandas alone is gone after
+# cleaning.) With A5 read as A4 they are all found by one count of E0 A4: counting
+# two-byte pairs is the slow part (every third byte of Hindi is E0), a translation is not.
+_A5_AS_A4 = bytes.maketrans(b"\xa5", b"\xa4")
+_DEVANAGARI_UTF8 = b"\xe0\xa4"
+# Other letters: ASCII letters, and the lead bytes of two-byte characters (Latin with
+# accents, Greek, Cyrillic, Arabic, Hebrew), kept by one deleting translation.
+_OTHER_LETTERS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_OTHER_LETTERS |= frozenset(range(0xC2, 0xE0))
+_NOT_OTHER_LETTERS = bytes(b for b in range(256) if b not in _OTHER_LETTERS)
 _DEVANAGARI = regex.compile(r"\p{Script=Devanagari}")
 
 
@@ -67,9 +70,8 @@ def hindi_share(text: str) -> float:
     two-byte characters (accented Latin, Greek, Cyrillic, Arabic...).
     """
     encoded = text.encode("utf-8", "replace")
-    devanagari = encoded.count(_DEVANAGARI_UTF8[0]) + encoded.count(_DEVANAGARI_UTF8[1])
-    other = len(encoded.translate(None, _NOT_ASCII_LETTERS))
-    other += len(encoded.translate(None, _NOT_TWO_BYTE_LEADS))
+    devanagari = encoded.translate(_A5_AS_A4).count(_DEVANAGARI_UTF8)
+    other = len(encoded.translate(None, _NOT_OTHER_LETTERS))
     letters = devanagari + other
     return devanagari / letters if letters else 0.0
 
@@ -95,12 +97,15 @@ def digest_article(raw: str, title: str | None = None) -> Digested:
     text; never raises anything else for any string.
     """
     text = clean_text(truncate_input(raw or ""))
-    given = " ".join(normalize_text(title or "").split())
+    given = single_spaced(normalize_text(title or ""))
     if given:
-        lines = text.split("\n\n")
-        if lines and _same_words(lines[0], given):
-            lines = lines[1:]  # the page repeats its headline as the first line
-        head, body = given, "\n\n".join(lines)
+        # The page repeats its headline as the first line. The body is what follows that line,
+        # or else the text itself: found, not split into paragraphs and joined again.
+        cut = text.find("\n\n")
+        if _same_words(text if cut < 0 else text[:cut], given):
+            head, body = given, "" if cut < 0 else text[cut + 2 :]
+        else:
+            head, body = given, text
     else:
         head, body = split_title(text)
     head = cap_title(head)

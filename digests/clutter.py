@@ -10,6 +10,7 @@ from __future__ import annotations
 import regex
 
 from digests.normalize import fold_nukta
+from digests.normalize import single_spaced as _single_spaced
 from digests.wordchars import WORD_RE
 
 # Lines longer than this are never clutter by prefix rules: real paragraphs are long.
@@ -187,18 +188,6 @@ def strip_inline_clutter(line: str) -> str:
     return _AD_TOKEN.sub(" ", line).strip()
 
 
-def _single_spaced(text: str) -> str:
-    """The text with single spaces, as " ".join(text.split()), without splitting it if it
-    already is like that.
-
-    Whitespace other than " " is never printable, so a printable text without "  " at
-    either end or inside is its own result (a normalised line always is).
-    """
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text
-    return " ".join(text.split())
-
-
 # Words are counted in a prefix of a line first: this many characters hold more than
 # _MAX_PREFIX_WORDS words of any real line.
 _WORD_COUNT_PREFIX_CHARS = 300
@@ -229,6 +218,11 @@ def _words_up_to(text: str, most: int) -> int:
     return min(runs, most + 1)
 
 
+def _at_most_words(text: str, most: int) -> bool:
+    """Whether `text` has at most `most` runs of word characters."""
+    return _words_up_to(text, most) <= most
+
+
 def is_clutter_line(line: str) -> bool:
     """Tell whether one (already normalised) line is page furniture, not article text."""
     text = line.strip()
@@ -242,23 +236,28 @@ def is_clutter_line(line: str) -> bool:
     key = _single_spaced(folded).rstrip(_TRAILING_PUNCT)
     if key in _EXACT:
         return True
-    # Only "at most 12" and "at most 25" matter: counting stops after 26 words.
-    words = _words_up_to(text, _MAX_PREFIX_WORDS)
-    short_label = words <= _MAX_BYLINE_WORDS and "।" not in text
-    if short_label and (
-        _BYLINE_PREFIX.match(folded)
-        or _BYLINE.match(text)
-        or (":" in text and _TIMESTAMP.search(text))
-        or _RELATIVE_TIME.match(key)
+    # Every rule below holds only for a line of at most 12 or 25 words. Words are counted
+    # only once a rule's pattern matches: most lines match none, and counting (a regex match
+    # per word) cost more than all the patterns together (8 of 14 µs an article).
+    if (
+        "।" not in text
+        and (
+            _BYLINE_PREFIX.match(folded)
+            or _BYLINE.match(text)
+            or (":" in text and _TIMESTAMP.search(text))
+            or _RELATIVE_TIME.match(key)
+        )
+        and _at_most_words(text, _MAX_BYLINE_WORDS)
     ):
         return True
-    if words <= _MAX_PREFIX_WORDS:
-        if _POINTER_PREFIX.match(folded) or _CAPTION.match(text):
-            return True
-        if _SOCIAL.match(key):
-            return True
-        if "।" not in text and _PLUG.search(folded):
-            return True  # a plug is a call to action, never a sentence ending in a danda
+    if (
+        _POINTER_PREFIX.match(folded)
+        or _CAPTION.match(text)
+        or _SOCIAL.match(key)
+        # a plug is a call to action, never a sentence ending in a danda
+        or ("।" not in text and _PLUG.search(folded))
+    ) and _at_most_words(text, _MAX_PREFIX_WORDS):
+        return True
     return _is_promo_paragraph(text)
 
 

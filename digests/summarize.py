@@ -41,7 +41,7 @@ from itertools import chain, islice
 
 from digests.clutter import is_pointer_sentence
 from digests.dateline import dateline_only, split_dateline
-from digests.normalize import fold_nukta
+from digests.normalize import fold_nukta, single_spaced
 from digests.sentences import count_words, ends_sentence, split_paragraph_sentences
 from digests.trim import truncate_words
 
@@ -96,7 +96,7 @@ def is_heading(paragraph: list[str]) -> bool:
 
 
 def _key(text: str) -> str:
-    return fold_nukta(" ".join(text.split())).casefold()
+    return fold_nukta(single_spaced(text)).casefold()
 
 
 def _title_key(title: str) -> str:
@@ -172,11 +172,11 @@ def summarize_paragraphs(
     if total > max_words:
         return truncate_words(first, max_words)
     target = selection.target_words
+    if total >= target:
+        return first  # no sentence brings it closer (see below)
     chosen = [first]
     chosen_words = [_word_set(first_key)]
     for sentence, words, key in rest:
-        if len(chosen) == MAX_SENTENCES:
-            break
         new_words = _word_set(key)
         if any(_restates(new_words, earlier) for earlier in chosen_words):
             continue  # the standfirst and the lead often say the same thing
@@ -185,6 +185,10 @@ def summarize_paragraphs(
         chosen.append(sentence)
         chosen_words.append(new_words)
         total += words
+        # Once at the target, a sentence of any length would move the summary away from
+        # it: the next candidates are not even examined (a sixth of the summary's time).
+        if len(chosen) == MAX_SENTENCES or total >= target:
+            break
     return " ".join(chosen)
 
 

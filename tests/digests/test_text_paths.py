@@ -1,0 +1,268 @@
+"""The text pipeline's second round of speed-ups gives exactly what the code before it gave.
+
+As in test_digests_fast_paths.py: each faster way is checked against the way it replaced,
+kept here as the reference, on hand-picked cases and on random strings from an alphabet
+chosen to reach its edge cases.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from itertools import chain, islice
+
+import pytest
+import regex
+
+from bot import cli
+from digests import clutter, normalize, sentences, summarize
+from digests.article import hindi_share
+from digests.clutter import is_clutter_line
+from digests.trim import truncate_words
+
+
+def _random_strings(alphabet: list[str], count: int, longest: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choices(alphabet, k=rng.randint(0, longest))) for _ in range(count)]
+
+
+# normalize ---------------------------------------------------------------------------------
+
+_DEVANAGARI = "\u0900-\u097f\ua8e0-\ua8ff"
+_REFERENCE_STRAY_JOINER = re.compile(
+    rf"(?<![{_DEVANAGARI}])[\u200c\u200d]+|[\u200c\u200d]+(?![{_DEVANAGARI}])"
+)
+
+
+def test_stray_joiners_go_as_the_first_pattern_removed_them() -> None:
+    alphabet = ["क", "\ua8e0", "a", " ", "\u200c", "\u200d", "\u200d\u200d", "\n"]
+    for text in _random_strings(alphabet, 5000, 12, seed=21):
+        expected = _REFERENCE_STRAY_JOINER.sub("", text)
+        assert normalize._STRAY_JOINER.sub("", text) == expected, repr(text)
+
+
+def test_composing_nukta_found_as_by_its_pairs() -> None:
+    pairs = ("\u0928\u093c", "\u0930\u093c", "\u0933\u093c", "\u094d\u093c")
+    alphabet = ["न", "र", "ळ", "क", "\u094d", "\u093c", "\u093e", " "]
+    for text in _random_strings(alphabet, 5000, 10, seed=22):
+        expected = any(pair in text for pair in pairs)
+        assert bool(normalize._COMPOSING_NUKTA.search(text)) == expected, repr(text)
+
+
+def test_printable_plain_characters_are_newline_or_printable_and_plain() -> None:
+    for code in [*range(0x10000), 0x1F600, 0x1D400, 0xE0001]:
+        char = chr(code)
+        expected = char == "\n" or (
+            char.isprintable() and not normalize._NEEDS_UNICODEDATA.search(char)
+        )
+        assert (normalize._NOT_PRINTABLE_PLAIN.search(char) is None) == expected, hex(code)
+
+
+def test_space_by_newline_found_as_by_in() -> None:
+    for text in _random_strings(["a", "क", " ", "\n", "  "], 5000, 12, seed=27):
+        expected = " \n" in text or "\n " in text
+        assert bool(normalize._SPACE_BY_NEWLINE.search(text)) == expected, repr(text)
+
+
+# sentences ---------------------------------------------------------------------------------
+
+
+def test_danda_ends_split_as_with_a_repeated_danda() -> None:
+    reference = re.compile("(।+[\"'”’»)\\]]*)")
+    alphabet = [*"कख ग।\"'”’»)],", "।।", "। "]
+    for text in _random_strings(alphabet, 5000, 20, seed=23):
+        assert sentences._DANDA_END.split(text) == reference.split(text), repr(text)
+
+
+def test_token_before_a_full_stop_found_backwards_as_forwards() -> None:
+    reference = regex.compile(r"[\p{L}\p{M}]+$")
+    alphabet = [*"कखा्ि aZ1२ ,(", "\u0301", "डॉ", "\u200d"]
+    for text in _random_strings(alphabet, 5000, 15, seed=26):
+        found, expected = sentences._TOKEN_BEFORE.search(text), reference.search(text)
+        assert (found and found.group(0)) == (expected and expected.group(0)), repr(text)
+
+
+# clutter -----------------------------------------------------------------------------------
+
+
+def _reference_is_clutter_line(line: str) -> bool:
+    """is_clutter_line as it was: words counted first, then the rules that they allow."""
+    text = line.strip()
+    if not text:
+        return True
+    if len(text) > clutter._MAX_LABEL_CHARS:
+        return clutter._is_promo_paragraph(text)
+    if not clutter._LETTER_OR_DIGIT.search(text):
+        return True
+    folded = normalize.fold_nukta(text).casefold()
+    key = normalize.single_spaced(folded).rstrip(clutter._TRAILING_PUNCT)
+    if key in clutter._EXACT:
+        return True
+    words = clutter._words_up_to(text, clutter._MAX_PREFIX_WORDS)
+    short_label = words <= clutter._MAX_BYLINE_WORDS and "।" not in text
+    if short_label and (
+        clutter._BYLINE_PREFIX.match(folded)
+        or clutter._BYLINE.match(text)
+        or (":" in text and clutter._TIMESTAMP.search(text))
+        or clutter._RELATIVE_TIME.match(key)
+    ):
+        return True
+    if words <= clutter._MAX_PREFIX_WORDS:
+        if clutter._POINTER_PREFIX.match(folded) or clutter._CAPTION.match(text):
+            return True
+        if clutter._SOCIAL.match(key):
+            return True
+        if "।" not in text and clutter._PLUG.search(folded):
+            return True
+    return clutter._is_promo_paragraph(text)
+
+
+# Pieces of every rule, and plain words to push a line past 12 and 25 words.
+_CLUTTER_ALPHABET = [
+    "By ",
+    "Rahul ",
+    "Updated: ",
+    "10:32 AM IST ",
+    "2 घंटे पहले",
+    "फोटो: ",
+    "ये भी पढ़ें: ",
+    "(",
+    ")",
+    "Facebook ",
+    "Twitter ",
+    "मेंबर बनें ",
+    "शब्द ",
+    "नया शब्द ",
+    "।",
+    " ",
+    "-",
+]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Rahul Sharma",
+        "Updated: 01 Nov 2019, 10:32 AM IST",
+        "फोटो: PTI",
+        "ये भी पढ़ें: " + "शब्द " * 30,
+        "(मेंबर बनें " + "शब्द " * 30 + ")",
+        "Facebook Twitter WhatsApp",
+        "शब्द " * 12 + "Updated: 10:32 AM IST",
+    ],
+)
+def test_clutter_rules_count_words_only_after_a_match(line: str) -> None:
+    assert is_clutter_line(line) == _reference_is_clutter_line(line)
+
+
+def test_clutter_lines_as_before_on_random_lines() -> None:
+    for line in _random_strings(_CLUTTER_ALPHABET, 6000, 40, seed=24):
+        assert is_clutter_line(line) == _reference_is_clutter_line(line), repr(line)
+
+
+# article -----------------------------------------------------------------------------------
+
+
+def _reference_hindi_share(text: str) -> float:
+    """hindi_share as first written: two counts of byte pairs, two deleting translations."""
+    encoded = text.encode("utf-8", "replace")
+    devanagari = encoded.count(b"\xe0\xa4") + encoded.count(b"\xe0\xa5")
+    ascii_letters = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    other = len(encoded.translate(None, bytes(b for b in range(256) if b not in ascii_letters)))
+    other += len(encoded.translate(None, bytes(b for b in range(256) if not 0xC2 <= b < 0xE0)))
+    letters = devanagari + other
+    return devanagari / letters if letters else 0.0
+
+
+def test_hindi_share_as_with_two_pair_counts() -> None:
+    alphabet = [
+        *"कञॿऀ।॥ aZé ",
+        "\u0980",  # Bengali, the next block: E0 A6 80
+        "\u08ff",  # E0 A3 BF
+        "\u0800",
+        "\u0925",  # E0 A4 A5: an A5 that is not a second byte
+        "\u0965",  # E0 A5 A5
+        "\U0001f600",
+        "\ud800",  # a lone surrogate, encoded as "?"
+    ]
+    for text in _random_strings(alphabet, 5000, 30, seed=25):
+        assert hindi_share(text) == _reference_hindi_share(text), repr(text)
+
+
+# summarize ---------------------------------------------------------------------------------
+
+
+def _reference_selection(
+    paragraphs: list[list[str]], title: str, selection: summarize.Selection, max_words: int = 60
+) -> str:
+    """summarize_paragraphs as it was: candidates pulled until one does not fit."""
+    skip = selection.feature_skip if summarize.feature_opening(paragraphs) else 0
+    pool = summarize.candidates(paragraphs, title)
+    head = list(islice(pool, skip + 1))
+    if not head:
+        pool = summarize.candidates(paragraphs, title, summarize.SHORT_SENTENCE_WORDS)
+        head = list(islice(pool, skip + 1))
+    if not head:
+        return ""
+    start = skip if len(head) > skip else 0
+    rest = chain(head[start + 1 :], pool)
+    first, total, first_key = head[start]
+    if total > max_words:
+        return truncate_words(first, max_words)
+    chosen = [first]
+    chosen_words = [summarize._word_set(first_key)]
+    for sentence, words, key in rest:
+        if len(chosen) == summarize.MAX_SENTENCES:
+            break
+        new_words = summarize._word_set(key)
+        if any(summarize._restates(new_words, earlier) for earlier in chosen_words):
+            continue
+        grown = total + words
+        if grown > max_words or not summarize._closer(total, grown, selection.target_words):
+            break
+        chosen.append(sentence)
+        chosen_words.append(new_words)
+        total += words
+    return " ".join(chosen)
+
+
+def test_summary_stops_at_the_target_as_the_full_loop_did() -> None:
+    rng = random.Random(28)
+    words = ["राम", "ने", "कहा", "दिल्ली", "में", "बारिश", "हुई", "और", "लोग", "खुश", "हैं"]
+    for _ in range(3000):
+        pool = [" ".join(rng.choices(words, k=rng.randint(2, 30))) + "।" for _ in range(6)]
+        sentences_ = rng.choices(pool, k=rng.randint(1, 8))  # repeats: restated sentences
+        paragraphs = [sentences_[i : i + 2] for i in range(0, len(sentences_), 2)]
+        if rng.random() < 0.2:
+            paragraphs.insert(0, ["लखनऊ."])  # a feature-style opening
+        selection = summarize.Selection(rng.randint(10, 60), rng.randint(0, 3))
+        title = rng.choice(["", pool[0][:-1]])
+        expected = _reference_selection(paragraphs, title, selection)
+        found = summarize.summarize_paragraphs(paragraphs, title, selection=selection)
+        assert found == expected, paragraphs
+
+
+# bot.cli: `summarize --jsonl IN` without argparse -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["summarize", "--jsonl", "in.jsonl"], "in.jsonl"),
+        (["summarize", "--jsonl", "-"], "-"),
+        (["summarize", "--jsonl", "--json"], None),  # argparse: --jsonl lacks its argument
+        (["summarize", "--jsonl", "-x"], None),
+        (["summarize", "--jsonl=in.jsonl"], None),
+        (["-v", "summarize", "--jsonl", "in.jsonl"], None),
+        (["summarize", "in.txt", "--json"], None),
+    ],
+)
+def test_only_the_plain_jsonl_command_skips_argparse(argv: list[str], expected: str | None) -> None:
+    assert cli._plain_jsonl_run(argv) == expected
+
+
+def test_other_command_lines_still_meet_argparse(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["summarize", "--jsonl", "--json"])
+    assert exited.value.code == 2
+    assert "--jsonl: expected one argument" in capsys.readouterr().err
