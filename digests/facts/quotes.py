@@ -167,12 +167,12 @@ def direct_quotes(text: str, shown: Shown) -> Iterator[Candidate]:
         minimum = _MIN_SINGLE_QUOTE_WORDS if group in _SINGLE_GROUPS else _MIN_QUOTE_WORDS
         if count_words(inner) < minimum:
             continue  # a quoted term such as “आत्मनिर्भर भारत”
-        quote = _short_quote(inner)
-        if shown.has(quote.rstrip("…")):
-            continue  # already in the summary
         name = speaker(_lead_in(text, m.start()))
         if not name:
             continue  # words without a speaker do not stand on their own on a card
+        quote = _short_quote(inner)  # (after the speaker: half the quotations have none)
+        if shown.has(quote.rstrip("…")):
+            continue  # already in the summary
         yield Candidate("quote", f"{name}: “{quote}”", _DIRECT_SCORE, m.start())
 
 
