@@ -49,6 +49,9 @@ _QUOTE = re.compile(
     r"|'(?<![A-Za-z]')(?P<ascii_single>[^'\n]{1,3000})'"  # not an English apostrophe
 )
 _SINGLE_GROUPS = frozenset(["single", "ascii_single"])
+# The first characters of _QUOTE: a text without any has no quotation. Most articles have
+# none, and four str searches cost a tenth of the regex's scan.
+_QUOTE_MARKS = ("“", "‘", "'", '"')
 _SPEECH_VERBS = r"(?:कहा|कहना|बताया|लिखा|ट्वीट|पोस्ट|बयान|जानकारी|दावा|आरोप)"
 # "X ने ... कहा कि Y": the speaker is X (before "ने", at most _MAX_PRE chars), the verb of
 # speaking comes within _MAX_MID chars after "ने", the reported words Y follow "कि".
@@ -161,6 +164,8 @@ def direct_quotes(text: str, shown: Shown) -> Iterator[Candidate]:
     A quotation the reader already has (`shown`: the summary) is left out. In text order,
     each worked out only when asked for (see first_quote).
     """
+    if not any(mark in text for mark in _QUOTE_MARKS):
+        return
     for m in _QUOTE.finditer(text):
         group = m.lastgroup or ""
         inner = m.group(group)
