@@ -60,14 +60,14 @@ def _is_day(key: str) -> bool:
 def _year_after(tok: Tokens, j: int) -> int:
     """j, or j + 1 when a year follows word j ("31 मई, 2020")."""
     k = j + 1
-    if k < len(tok) and tok.seps[k] in (" ", ", ") and _YEAR.fullmatch(tok.keys[k]):
+    if k < len(tok.keys) and tok.seps[k] in (" ", ", ") and _YEAR.fullmatch(tok.keys[k]):
         return k
     return j
 
 
 def _part_of_day_after(tok: Tokens, j: int) -> int:
     """j, or the last word of "की रात" / "देर रात" / "सुबह" right after word j."""
-    keys, seps, n = tok.keys, tok.seps, len(tok)
+    keys, seps, n = tok.keys, tok.seps, len(tok.keys)
     k = j + 1
     if k >= n or seps[k] != " ":
         return j
@@ -81,7 +81,7 @@ def _part_of_day_after(tok: Tokens, j: int) -> int:
 
 def _calendar_phrase(tok: Tokens, i: int) -> tuple[int, int, float]:
     """(first word, last word, specificity) of the date expression around word i."""
-    keys, seps, n = tok.keys, tok.seps, len(tok)
+    keys, seps, n = tok.keys, tok.seps, len(tok.keys)
     first = last = i
     spec = _PLAIN
     if keys[i] in WEEKDAYS:

@@ -39,7 +39,7 @@ def _place_at(tok: Tokens, i: int) -> int | None:
     keys = tok.keys
     if (
         keys[i] in PLACE_FIRST_WORDS
-        and i + 1 < len(tok)
+        and i + 1 < len(tok.keys)
         and tok.seps[i + 1] == " "
         and is_place(f"{keys[i]} {keys[i + 1]}")
     ):
@@ -50,17 +50,17 @@ def _place_at(tok: Tokens, i: int) -> int | None:
 def _marked_after(tok: Tokens, j: int) -> bool:
     """Whether a place ending at word j is followed by "में", "से", "गांव", "के पास"..."""
     k = j + 1
-    if k >= len(tok) or tok.seps[k] != " ":
+    if k >= len(tok.keys) or tok.seps[k] != " ":
         return False
     key = tok.keys[k]
     if key in PLACE_POSTPOSITIONS or key in PLACE_NOUNS or key in TOUR_WORDS:
         return True
-    return key == "के" and k + 1 < len(tok) and tok.keys[k + 1] == "पास"
+    return key == "के" and k + 1 < len(tok.keys) and tok.keys[k + 1] == "पास"
 
 
 def _inner_place(tok: Tokens, j: int) -> tuple[int, int] | None:
     """ "हरियाणा के यमुना नगर में": the place named inside the place ending at word j."""
-    keys, n = tok.keys, len(tok)
+    keys, n = tok.keys, len(tok.keys)
     ke = j + 1
     if ke >= n or keys[ke] != "के":
         return None

@@ -282,7 +282,7 @@ _KNOWN_BY_FIRST = {
 
 
 def _known_organisations(tok: Tokens, names: _Names) -> None:
-    keys, n = tok.keys, len(tok)
+    keys, n = tok.keys, len(tok.keys)
     for i in tok.where(_KNOWN_FIRST):
         best = 0
         for words in _KNOWN_BY_FIRST[keys[i]]:
