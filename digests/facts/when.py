@@ -8,8 +8,6 @@ one regex per shape keeps this a single pass over the article.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import regex
 
 from digests.facts.candidate import Candidate, phrase_key
@@ -133,12 +131,12 @@ def when_candidates(
         for m in _NUMERIC_DATE_IN_TEXT.finditer(tok.text):
             found.append((m.start(), m.end(), _NUMERIC))
     found.sort()
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}  # (a Counter costs more to make than all its counting)
     first_seen: dict[str, Candidate] = {}
     for start, end, spec in found:
         phrase = tok.text[start:end]
         key = phrase_key(phrase)
-        counts[key] += 1
+        counts[key] = counts.get(key, 0) + 1
         if key not in first_seen:
             bonus = 1.0 if (title_key and key in title_key) or start < lead_end else 0.0
             first_seen[key] = Candidate("when", phrase, spec + bonus, start)

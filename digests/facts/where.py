@@ -8,8 +8,6 @@ name before "गांव"/"जिले"/"शहर" ("कैमला गा�
 
 from __future__ import annotations
 
-from collections import Counter
-
 from digests.dateline import dateline_only, split_dateline
 from digests.facts.candidate import Candidate, phrase_key
 from digests.facts.lexicon import (
@@ -127,15 +125,15 @@ def where_candidates(
         k = i - 1
         if k >= first_body_word and tok.seps[i] == " " and _name_like(tok.keys[k]):
             spans.append((k, k))
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}  # (a Counter costs more to make than all its counting)
     first: dict[str, tuple[str, int]] = {}
     for span in sorted(set(spans)):
         phrase = tok.span(*span)
         k = phrase_key(phrase)
-        counts[k] += 1
+        counts[k] = counts.get(k, 0) + 1
         first.setdefault(k, (phrase, tok.starts[span[0]]))
     for k, n in counts.items():
         phrase, pos = first[k]
-        bonus = _TITLE_BONUS if all(w in title_keys for w in k.split()) else 0.0
+        bonus = _TITLE_BONUS if title_keys.issuperset(k.split()) else 0.0
         out.append(Candidate("where", phrase, _PLACE_SCORE + min(n - 1, 3) + bonus, pos))
     return out
