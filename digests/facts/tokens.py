@@ -27,7 +27,7 @@ _JOINERS = ("\u200c", "\u200d")
 DIGITS = frozenset("0123456789०१२३४५६७८९")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Tokens:
     """Words of `text` with their positions.
 
@@ -35,6 +35,9 @@ class Tokens:
     last word. `keys` are the words without nukta and joiners, the form every word list is
     kept in; `index` maps every key to its positions, and `vocabulary` (its keys) is the set
     of keys, for set operations at C speed.
+
+    Not frozen (a frozen dataclass costs four times as much to make); nothing changes one
+    after it is made.
     """
 
     text: str
