@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from digests.facts.candidate import Candidate, Shown, phrase_key
 from digests.facts.numbers import number_candidates
-from digests.facts.quotes import MAX_QUOTE_WORDS, direct_quotes, reported_speech
+from digests.facts.quotes import MAX_QUOTE_WORDS, first_quote
 from digests.facts.tokens import Tokens
 from digests.facts.when import when_candidates
 from digests.facts.where import where_candidates
@@ -70,12 +70,11 @@ def _candidates(
     who = who_candidate(tok, title_keys, kinds)
     if who:
         yield who
-    direct = direct_quotes(text, shown)
-    yield from direct
-    if not direct or not any(": " in q.text for q in direct):
-        # Reported speech ranks below a quotation with its speaker, so it is only looked
-        # for when there is no such quotation.
-        yield from reported_speech(sentences, shown)
+    # A card has room for one quote (MAX_PER_KIND), the first one found: reported speech
+    # ranks below a quotation with its speaker, so it is only looked for without one.
+    quote = first_quote(text, sentences, shown)
+    if quote:
+        yield quote
     yield from where_candidates(
         tok, sentences, body_start=offset, title_keys=title_keys, kinds=kinds
     )

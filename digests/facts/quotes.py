@@ -13,7 +13,7 @@ than making a statement) are not offered.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import regex
 
@@ -49,6 +49,9 @@ _QUOTE = re.compile(
     r"|'(?<![A-Za-z]')(?P<ascii_single>[^'\n]{1,3000})'"  # not an English apostrophe
 )
 _SINGLE_GROUPS = frozenset(["single", "ascii_single"])
+# The first characters of _QUOTE: a text without any has no quotation. Most articles have
+# none, and four str searches cost a tenth of the regex's scan.
+_QUOTE_MARKS = ("“", "‘", "'", '"')
 _SPEECH_VERBS = r"(?:कहा|कहना|बताया|लिखा|ट्वीट|पोस्ट|बयान|जानकारी|दावा|आरोप)"
 # "X ने ... कहा कि Y": the speaker is X (before "ने", at most _MAX_PRE chars), the verb of
 # speaking comes within _MAX_MID chars after "ने", the reported words Y follow "कि".
@@ -155,26 +158,27 @@ def _after_last_sentence_end(text: str) -> int:
     return end
 
 
-def direct_quotes(text: str, shown: Shown) -> list[Candidate]:
+def direct_quotes(text: str, shown: Shown) -> Iterator[Candidate]:
     """Quotations of at least a few words, with their speaker when the text names one.
 
-    A quotation the reader already has (`shown`: the summary) is left out.
+    A quotation the reader already has (`shown`: the summary) is left out. In text order,
+    each worked out only when asked for (see first_quote).
     """
-    out: list[Candidate] = []
+    if not any(mark in text for mark in _QUOTE_MARKS):
+        return
     for m in _QUOTE.finditer(text):
         group = m.lastgroup or ""
         inner = m.group(group)
         minimum = _MIN_SINGLE_QUOTE_WORDS if group in _SINGLE_GROUPS else _MIN_QUOTE_WORDS
         if count_words(inner) < minimum:
             continue  # a quoted term such as “आत्मनिर्भर भारत”
-        quote = _short_quote(inner)
-        if shown.has(quote.rstrip("…")):
-            continue  # already in the summary
         name = speaker(_lead_in(text, m.start()))
         if not name:
             continue  # words without a speaker do not stand on their own on a card
-        out.append(Candidate("quote", f"{name}: “{quote}”", _DIRECT_SCORE, m.start()))
-    return out
+        quote = _short_quote(inner)  # (after the speaker: half the quotations have none)
+        if shown.has(quote.rstrip("…")):
+            continue  # already in the summary
+        yield Candidate("quote", f"{name}: “{quote}”", _DIRECT_SCORE, m.start())
 
 
 def _said_that(sentence: str) -> tuple[str, str] | None:
@@ -188,9 +192,11 @@ def _said_that(sentence: str) -> tuple[str, str] | None:
     return None
 
 
-def reported_speech(sentences: Iterable[tuple[str, int]], shown: Shown) -> list[Candidate]:
-    """Indirect speech: "X ने कहा कि Y" and "X के मुताबिक, Y" as "X: Y" (not if `shown`)."""
-    out: list[Candidate] = []
+def reported_speech(sentences: Iterable[tuple[str, int]], shown: Shown) -> Iterator[Candidate]:
+    """Indirect speech: "X ने कहा कि Y" and "X के मुताबिक, Y" as "X: Y" (not if `shown`).
+
+    In text order, each worked out only when asked for (see first_quote).
+    """
     for sentence, pos in sentences:
         if "“" in sentence or '"' in sentence:
             continue
@@ -208,5 +214,16 @@ def reported_speech(sentences: Iterable[tuple[str, int]], shown: Shown) -> list[
         if shown.has(said.rstrip("…")):
             continue  # already in the summary
         if count_words(said) >= _MIN_QUOTE_WORDS:
-            out.append(Candidate("quote", f"{name}: {said}", _REPORTED_SCORE, pos))
-    return out
+            yield Candidate("quote", f"{name}: {said}", _REPORTED_SCORE, pos)
+
+
+def first_quote(text: str, sentences: Iterable[tuple[str, int]], shown: Shown) -> Candidate | None:
+    """The first direct quotation with its speaker, else the first reported speech.
+
+    This is the quote a card with room for one shows: every quotation scores alike and
+    outranks reported speech, the earliest of equals ranks first, and no fact of another
+    kind has a quote's ": " (so it is never dropped as a repeat of one). The rest are
+    never looked for: reading on through every quotation and sentence of speech made
+    the quotes cost two fifths more (about 4% of all fact extraction).
+    """
+    return next(direct_quotes(text, shown), None) or next(reported_speech(sentences, shown), None)

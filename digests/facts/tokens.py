@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import KeysView, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import accumulate
@@ -27,14 +27,17 @@ _JOINERS = ("\u200c", "\u200d")
 DIGITS = frozenset("0123456789०१२३४५६७८९")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Tokens:
     """Words of `text` with their positions.
 
     `seps[i]` is the text before `words[i]` (after the previous word); `seps[-1]` trails the
     last word. `keys` are the words without nukta and joiners, the form every word list is
-    kept in; `vocabulary` is the set of keys (for set operations at C speed) and `index`
-    maps every key to its positions, filled in on the first question about positions.
+    kept in; `index` maps every key to its positions, and `vocabulary` (its keys) is the set
+    of keys, for set operations at C speed.
+
+    Not frozen (a frozen dataclass costs four times as much to make); nothing changes one
+    after it is made.
     """
 
     text: str
@@ -43,16 +46,27 @@ class Tokens:
     seps: list[str]
     starts: list[int]
     index: dict[str, list[int]]
-    vocabulary: frozenset[str]
+    vocabulary: KeysView[str]
 
     @classmethod
     def of(cls, text: str) -> Tokens:
-        """Split `text` into words, separators and folded keys."""
+        """Split `text` into words, separators and folded keys, and index the keys.
+
+        Every article asks where a dozen or so of its words are ("ने", a month, a title,
+        a surname), many of them repeated, so every word is indexed at once, in one pass:
+        scanning the word list for each word asked about (list.index, from its first to its
+        last occurrence) cost more. The index's keys are the vocabulary, which spares
+        building a set of the words as well.
+        """
         parts = split_parts(text)
         words = parts[1::2]
         starts = list(accumulate(map(len, parts), initial=0))[1::2]
         keys = _fold_marked_words(words, text, starts)
-        return cls(text, words, keys, parts[0::2], starts, {}, frozenset(keys))
+        index: dict[str, list[int]] = {}
+        add = index.setdefault
+        for i, k in enumerate(keys):
+            add(k, []).append(i)
+        return cls(text, words, keys, parts[0::2], starts, index, index.keys())
 
     def __len__(self) -> int:
         return len(self.words)
@@ -83,29 +97,20 @@ class Tokens:
         Patterns start from the few words they care about (a month name, "ने") found by a
         set intersection, instead of visiting every word in Python.
         """
+        index = self.index
         found: list[int] = []
-        for key in words & self.vocabulary:
-            found.extend(self.positions(key))
+        for key in self.vocabulary & words:
+            found += index[key]
         found.sort()
         return found
 
     def positions(self, key: str) -> Sequence[int]:
-        """Indexes where a (folded) word occurs, in order.
-
-        Patterns ask about a few dozen words per article, many of them repeated ("ने", a
-        surname), so every word is indexed in one pass on the first question: scanning the
-        word list once per word asked about (list.index) cost about twice as much.
-        """
-        index = self.index
-        if not index and self.keys:
-            add = index.setdefault
-            for i, k in enumerate(self.keys):
-                add(k, []).append(i)
-        return index.get(key, ())
+        """Indexes where a (folded) word occurs, in order."""
+        return self.index.get(key, ())
 
     def count(self, key: str) -> int:
         """How often a (folded) word occurs."""
-        return len(self.positions(key))
+        return len(self.index.get(key, ()))
 
 
 def split_parts(text: str) -> list[str]:

@@ -8,8 +8,6 @@ one regex per shape keeps this a single pass over the article.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import regex
 
 from digests.facts.candidate import Candidate, phrase_key
@@ -60,14 +58,14 @@ def _is_day(key: str) -> bool:
 def _year_after(tok: Tokens, j: int) -> int:
     """j, or j + 1 when a year follows word j ("31 मई, 2020")."""
     k = j + 1
-    if k < len(tok) and tok.seps[k] in (" ", ", ") and _YEAR.fullmatch(tok.keys[k]):
+    if k < len(tok.keys) and tok.seps[k] in (" ", ", ") and _YEAR.fullmatch(tok.keys[k]):
         return k
     return j
 
 
 def _part_of_day_after(tok: Tokens, j: int) -> int:
     """j, or the last word of "की रात" / "देर रात" / "सुबह" right after word j."""
-    keys, seps, n = tok.keys, tok.seps, len(tok)
+    keys, seps, n = tok.keys, tok.seps, len(tok.keys)
     k = j + 1
     if k >= n or seps[k] != " ":
         return j
@@ -81,7 +79,7 @@ def _part_of_day_after(tok: Tokens, j: int) -> int:
 
 def _calendar_phrase(tok: Tokens, i: int) -> tuple[int, int, float]:
     """(first word, last word, specificity) of the date expression around word i."""
-    keys, seps, n = tok.keys, tok.seps, len(tok)
+    keys, seps, n = tok.keys, tok.seps, len(tok.keys)
     first = last = i
     spec = _PLAIN
     if keys[i] in WEEKDAYS:
@@ -133,12 +131,12 @@ def when_candidates(
         for m in _NUMERIC_DATE_IN_TEXT.finditer(tok.text):
             found.append((m.start(), m.end(), _NUMERIC))
     found.sort()
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}  # (a Counter costs more to make than all its counting)
     first_seen: dict[str, Candidate] = {}
     for start, end, spec in found:
         phrase = tok.text[start:end]
         key = phrase_key(phrase)
-        counts[key] += 1
+        counts[key] = counts.get(key, 0) + 1
         if key not in first_seen:
             bonus = 1.0 if (title_key and key in title_key) or start < lead_end else 0.0
             first_seen[key] = Candidate("when", phrase, spec + bonus, start)

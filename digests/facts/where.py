@@ -8,8 +8,6 @@ name before "गांव"/"जिले"/"शहर" ("कैमला गा�
 
 from __future__ import annotations
 
-from collections import Counter
-
 from digests.dateline import dateline_only, split_dateline
 from digests.facts.candidate import Candidate, phrase_key
 from digests.facts.lexicon import (
@@ -39,7 +37,7 @@ def _place_at(tok: Tokens, i: int) -> int | None:
     keys = tok.keys
     if (
         keys[i] in PLACE_FIRST_WORDS
-        and i + 1 < len(tok)
+        and i + 1 < len(tok.keys)
         and tok.seps[i + 1] == " "
         and is_place(f"{keys[i]} {keys[i + 1]}")
     ):
@@ -50,17 +48,17 @@ def _place_at(tok: Tokens, i: int) -> int | None:
 def _marked_after(tok: Tokens, j: int) -> bool:
     """Whether a place ending at word j is followed by "में", "से", "गांव", "के पास"..."""
     k = j + 1
-    if k >= len(tok) or tok.seps[k] != " ":
+    if k >= len(tok.keys) or tok.seps[k] != " ":
         return False
     key = tok.keys[k]
     if key in PLACE_POSTPOSITIONS or key in PLACE_NOUNS or key in TOUR_WORDS:
         return True
-    return key == "के" and k + 1 < len(tok) and tok.keys[k + 1] == "पास"
+    return key == "के" and k + 1 < len(tok.keys) and tok.keys[k + 1] == "पास"
 
 
 def _inner_place(tok: Tokens, j: int) -> tuple[int, int] | None:
     """ "हरियाणा के यमुना नगर में": the place named inside the place ending at word j."""
-    keys, n = tok.keys, len(tok)
+    keys, n = tok.keys, len(tok.keys)
     ke = j + 1
     if ke >= n or keys[ke] != "के":
         return None
@@ -82,7 +80,8 @@ def _name_like(key: str) -> bool:
 
 def _place_words(tok: Tokens, kinds: WordKinds) -> frozenset[str]:
     """The words of the text a place can start with: known places and town-like names."""
-    return (tok.vocabulary & PLACE_KEYS) | kinds.towns
+    # Read off the text's hundred-odd words (not the longer list of known places).
+    return PLACE_KEYS.intersection(tok.index) | kinds.towns
 
 
 def where_candidates(
@@ -126,15 +125,15 @@ def where_candidates(
         k = i - 1
         if k >= first_body_word and tok.seps[i] == " " and _name_like(tok.keys[k]):
             spans.append((k, k))
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}  # (a Counter costs more to make than all its counting)
     first: dict[str, tuple[str, int]] = {}
     for span in sorted(set(spans)):
         phrase = tok.span(*span)
         k = phrase_key(phrase)
-        counts[k] += 1
+        counts[k] = counts.get(k, 0) + 1
         first.setdefault(k, (phrase, tok.starts[span[0]]))
     for k, n in counts.items():
         phrase, pos = first[k]
-        bonus = _TITLE_BONUS if all(w in title_keys for w in k.split()) else 0.0
+        bonus = _TITLE_BONUS if title_keys.issuperset(k.split()) else 0.0
         out.append(Candidate("where", phrase, _PLACE_SCORE + min(n - 1, 3) + bonus, pos))
     return out

@@ -110,6 +110,12 @@ class _Names:
         self.score: dict[str, float] = {}
         self.pos: dict[str, int] = {}
 
+    def add_span(self, tok: Tokens, first: int, last: int, support: float) -> None:
+        """add() the spaced words first..last of `tok` (their text, offset and key)."""
+        start = tok.starts[first]
+        name = tok.text[start : tok.starts[last] + len(tok.words[last])]
+        self.add(name, support, start, " ".join(tok.keys[first : last + 1]).casefold())
+
     def add(self, name: str, support: float, pos: int, key: str = "") -> None:
         """Record a mention; a name keeps the strongest way it was named.
 
@@ -117,11 +123,14 @@ class _Names:
         """
         raw = key or phrase_key(name)
         key = ALIASES.get(raw, raw)
-        if key not in self.text or pos < self.pos[key]:
+        first = self.pos.get(key)
+        if first is None or pos < first:
             self.text[key] = name
             self.raw[key] = raw
             self.pos[key] = pos
-        self.score[key] = max(self.score.get(key, 0.0), support)
+        best = self.score.get(key)
+        if best is None or support > best:
+            self.score[key] = support
 
 
 def _name_word(key: str) -> bool:
@@ -175,7 +184,7 @@ def _after_roles(tok: Tokens, names: _Names) -> None:
             keys[last] in _SURNAMES or _is_subject_somewhere(tok, keys[last])
         ):
             continue  # one word after a title that never acts: "अध्यक्ष पद", "सीएम हाउस"
-        names.add(tok.span(i + 1, last), TITLED, tok.starts[i + 1], tok.key_span(i + 1, last))
+        names.add_span(tok, i + 1, last, TITLED)
 
 
 def _is_subject_somewhere(tok: Tokens, key: str) -> bool:
@@ -218,7 +227,7 @@ def _subjects(tok: Tokens, names: _Names, title_keys: frozenset[str]) -> None:
                 break
         last_key = keys[end]
         if len(tok.positions(last_key)) > 1 or last_key in title_keys or last_key in _SURNAMES:
-            names.add(tok.span(first, end), SUBJECT, tok.starts[first], tok.key_span(first, end))
+            names.add_span(tok, first, end, SUBJECT)
 
 
 def _acronyms_and_initials(tok: Tokens, names: _Names, acronyms: AbstractSet[str]) -> None:
@@ -230,7 +239,7 @@ def _acronyms_and_initials(tok: Tokens, names: _Names, acronyms: AbstractSet[str
             continue
         nxt = i + 1
         if nxt < n and tok.seps[nxt] == " " and _name_word(keys[nxt]) and len(key) <= 6:
-            names.add(tok.span(i, nxt), INITIALS, tok.starts[i], tok.key_span(i, nxt))
+            names.add_span(tok, i, nxt, INITIALS)
             continue
         names.add(tok.words[i], ACRONYM, tok.starts[i], key)
 
@@ -261,7 +270,7 @@ def _organisations(tok: Tokens, names: _Names) -> None:
                 first = k
             k -= 1
         if first is not None:
-            names.add(tok.span(first, i), ORGANISATION, tok.starts[first], tok.key_span(first, i))
+            names.add_span(tok, first, i, ORGANISATION)
 
 
 _KNOWN = [tuple(fold_nukta(org).split()) for org in KNOWN_ORGS]
@@ -273,7 +282,7 @@ _KNOWN_BY_FIRST = {
 
 
 def _known_organisations(tok: Tokens, names: _Names) -> None:
-    keys, n = tok.keys, len(tok)
+    keys, n = tok.keys, len(tok.keys)
     for i in tok.where(_KNOWN_FIRST):
         best = 0
         for words in _KNOWN_BY_FIRST[keys[i]]:
@@ -281,12 +290,7 @@ def _known_organisations(tok: Tokens, names: _Names) -> None:
             if i + size <= n and tuple(keys[i : i + size]) == words and tok.spaced(i, i + size - 1):
                 best = max(best, size)
         if best:
-            names.add(
-                tok.span(i, i + best - 1),
-                ORGANISATION,
-                tok.starts[i],
-                tok.key_span(i, i + best - 1),
-            )
+            names.add_span(tok, i, i + best - 1, ORGANISATION)
 
 
 def _latin_names(text: str, names: _Names) -> None:
@@ -354,8 +358,12 @@ def _support(tok: Tokens, name: str) -> float:
         ends = tok.positions(last)
     keys = tok.keys
     n = len(keys)
-    acts = any(i + 1 < n and keys[i + 1] in _ACTOR_MARKS for i in ends)
-    return _PER_MENTION * min(max(len(ends) - 1, 0), _MAX_MENTIONS) + (_ACTS if acts else 0.0)
+    acts = 0.0
+    for i in ends:
+        if i + 1 < n and keys[i + 1] in _ACTOR_MARKS:
+            acts = _ACTS
+            break
+    return _PER_MENTION * min(max(len(ends) - 1, 0), _MAX_MENTIONS) + acts
 
 
 # A ranked name: (spelling, score, first position, phrase_key of the spelling).
@@ -470,7 +478,7 @@ def _in_title(key: str, title_keys: frozenset[str]) -> bool:
     if not title_keys:
         return False
     words = key.split()
-    return bool(words) and all(w in title_keys for w in words)
+    return bool(words) and title_keys.issuperset(words)
 
 
 def _distinct(ranked: Iterable[_Ranked]) -> list[_Ranked]:
