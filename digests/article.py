@@ -70,10 +70,32 @@ def hindi_share(text: str) -> float:
     two-byte characters (accented Latin, Greek, Cyrillic, Arabic...).
     """
     encoded = text.encode("utf-8", "replace")
-    devanagari = encoded.translate(_A5_AS_A4).count(_DEVANAGARI_UTF8)
-    other = len(encoded.translate(None, _NOT_OTHER_LETTERS))
-    letters = devanagari + other
+    return _share(_devanagari_count(encoded), encoded)
+
+
+def _devanagari_count(encoded: bytes) -> int:
+    return encoded.translate(_A5_AS_A4).count(_DEVANAGARI_UTF8)
+
+
+def _share(devanagari: int, encoded: bytes) -> float:
+    letters = devanagari + len(encoded.translate(None, _NOT_OTHER_LETTERS))
     return devanagari / letters if letters else 0.0
+
+
+def hindi_enough(text: str) -> float | None:
+    """None when hindi_share(text) >= MIN_HINDI_SHARE, else that (too small) share.
+
+    Every other letter is a character that is not Devanagari, so the share of the letters is
+    at least the share of the characters: when that is enough (a Hindi article's characters
+    are about three quarters Devanagari), the other letters need no count (11.2 -> 9.9 µs
+    on a dev article).
+    """
+    encoded = text.encode("utf-8", "replace")
+    devanagari = _devanagari_count(encoded)
+    if devanagari and devanagari / len(text) >= MIN_HINDI_SHARE:
+        return None
+    share = _share(devanagari, encoded)
+    return None if share >= MIN_HINDI_SHARE else share
 
 
 def _has_real_sentence(paragraphs: list[list[str]]) -> bool:
@@ -111,8 +133,8 @@ def digest_article(raw: str, title: str | None = None) -> Digested:
     head = cap_title(head)
     if not body.strip() and not head.strip():
         raise EmptyArticle("no text left after removing clutter")
-    share = hindi_share(f"{head}\n{body}")
-    if share < MIN_HINDI_SHARE:
+    share = hindi_enough(f"{head}\n{body}")
+    if share is not None:
         raise NotHindi(f"only {share:.0%} of the letters are Devanagari")
     # The body is split into sentences once; summary and facts both read the top of it
     # (the lead and a story's facts are in its first screens; very long pastes are cut).

@@ -7,6 +7,8 @@ stray label (the summariser skips short lines anyway).
 
 from __future__ import annotations
 
+from functools import cache
+
 import regex
 
 from digests.normalize import fold_nukta
@@ -172,7 +174,6 @@ _SOCIAL = regex.compile(
 )
 # Timestamps such as "Updated: 01 Nov 2019, 10:32 AM IST" or "10:32 AM IST".
 _TIMESTAMP = regex.compile(r"\b\d{1,2}:\d{2}\s*(?:am|pm)?\s*(?:ist|gmt|utc)\b", regex.IGNORECASE)
-_AD_TOKEN = regex.compile(r"ADVERTISEMENT(?:\s*REMOVE\s*AD)?")
 _LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
 _TRAILING_PUNCT = " \t:|.-–—>»"
 
@@ -185,7 +186,13 @@ def strip_inline_clutter(line: str) -> str:
     """
     if "ADVERTISEMENT" not in line:
         return line
-    return _AD_TOKEN.sub(" ", line).strip()
+    return _ad_token().sub(" ", line).strip()
+
+
+@cache
+def _ad_token() -> regex.Pattern[str]:
+    """The glued ad token, compiled on first use: few pastes have one (none of dev's)."""
+    return regex.compile(r"ADVERTISEMENT(?:\s*REMOVE\s*AD)?")
 
 
 # Words are counted in a prefix of a line first: this many characters hold more than

@@ -16,7 +16,7 @@ import regex
 
 from bot import cli
 from digests import clutter, normalize, sentences, summarize
-from digests.article import hindi_share
+from digests.article import MIN_HINDI_SHARE, hindi_enough, hindi_share
 from digests.clutter import is_clutter_line
 from digests.trim import truncate_words
 
@@ -189,7 +189,27 @@ def test_hindi_share_as_with_two_pair_counts() -> None:
         assert hindi_share(text) == _reference_hindi_share(text), repr(text)
 
 
+def test_hindi_enough_decides_as_the_full_share() -> None:
+    # Alphabets around the 30 % bar: Devanagari, other letters, and characters that are no
+    # letter at all (which make the share of characters lower than the share of letters).
+    alphabet = [*"कखा aZé 1.,“", "\U0001f600", "\ud800"]
+    for text in _random_strings(alphabet, 20000, 24, seed=31):
+        share = hindi_share(text)
+        expected = None if share >= MIN_HINDI_SHARE else share
+        assert hindi_enough(text) == expected, repr(text)
+
+
 # summarize ---------------------------------------------------------------------------------
+
+
+def test_selection_reads_as_the_dataclass_did() -> None:
+    assert summarize.Selection(37, 2) == summarize.DEFAULT_SELECTION
+    chosen = summarize.Selection(target_words=15)
+    assert (chosen.target_words, chosen.feature_skip) == (15, 2)
+    assert repr(chosen) == "Selection(target_words=15, feature_skip=2)"
+    assert {summarize.Selection(30, 0): 1}[summarize.Selection(30, 0)] == 1
+    with pytest.raises(AttributeError):
+        chosen.target_words = 3  # type: ignore[misc]
 
 
 def _reference_selection(
