@@ -168,8 +168,11 @@ def _summarize_jsonl(target: str) -> int:
     """One output line per non-blank input line, in order; bad lines get {"id", "error"}."""
     from digests.batch import digest_line
 
-    # One encoder for the run: json.dumps(row, ensure_ascii=False) builds one per line.
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    # One encoder for the run: json.dumps(row, ensure_ascii=False) builds one per line. A
+    # result is a fresh tree of dicts, lists and strings, never circular: the check for
+    # cycles (an id kept per container) is skipped, a tenth of the encoding (4.4 -> 3.8 ms
+    # on dev's 835 results).
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     out = sys.stdout.buffer
     try:
         for line in _open_lines(target):
