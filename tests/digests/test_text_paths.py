@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 from itertools import chain, islice
 
 import pytest
 import regex
 
 from bot import cli
-from digests import clutter, normalize, sentences, summarize
+from digests import clutter, normalize, sentences, summarize, wordchars
 from digests.article import MIN_HINDI_SHARE, hindi_enough, hindi_share
 from digests.clutter import is_clutter_line
 from digests.trim import truncate_words
@@ -62,6 +63,28 @@ def test_space_by_newline_found_as_by_in() -> None:
     for text in _random_strings(["a", "क", " ", "\n", "  "], 5000, 12, seed=27):
         expected = " \n" in text or "\n " in text
         assert bool(normalize._SPACE_BY_NEWLINE.search(text)) == expected, repr(text)
+
+
+# wordchars ---------------------------------------------------------------------------------
+
+
+def test_negated_word_class_is_the_word_class_at_every_code_point() -> None:
+    word = re.compile(f"[{wordchars.WORD_CHARS}]")
+    negated = re.compile(f"[^{wordchars.NOT_WORD_CHARS}]")
+    mismatches = [
+        hex(code)
+        for code in range(sys.maxunicode + 1)
+        if (word.match(chr(code)) is None) != (negated.match(chr(code)) is None)
+    ]
+    assert mismatches == []
+
+
+def test_words_found_as_with_the_word_class_twice() -> None:
+    chars = wordchars.WORD_CHARS
+    reference = re.compile(f"[{chars}]++(?:[-.][{chars}]++)*+")
+    alphabet = [*"कि a1-._ ।", "\u0301", "\U0001d400", "\U0001f600", "\ud800", "\u200d"]
+    for text in _random_strings(alphabet, 10000, 16, seed=33):
+        assert wordchars.WORD_RE.findall(text) == reference.findall(text), repr(text)
 
 
 # sentences ---------------------------------------------------------------------------------
