@@ -43,13 +43,13 @@ def _parse_ranges(text: str) -> list[tuple[int, int]]:
 
 
 def _complement(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The BMP code points outside `ranges` (sorted and disjoint), as (first, last) runs."""
+    """The BMP code points outside `ranges` (BMP (first, last) pairs), as (first, last) runs."""
     runs = []
     free = 0
-    for first, last in ranges:
+    for first, last in sorted(ranges):
         if first > free:
             runs.append((free, first - 1))
-        free = last + 1
+        free = max(free, last + 1)
     if free < _BMP:
         runs.append((free, _BMP - 1))
     return runs
@@ -77,11 +77,23 @@ else:  # pragma: no cover - another Python's Unicode tables
 WORD_CHARS = _class(_WORD_RANGES)
 # Combining marks (\p{M}), for the mark-run rule of normalize.
 MARK_CHARS = _class(_MARK_RANGES)
-# Everything else, for a negated class: [^NOT_WORD_CHARS] is [WORD_CHARS] (the tests compare
-# them at every code point). stdlib re compiles a class in a Python loop over its code
-# points, 51,000 for WORD_CHARS (2 ms of every start for each copy in a pattern) and 14,500
-# for this; it scans a little slower with it (two look-ups per character, not one).
-NOT_WORD_CHARS = _class(_complement(_WORD_RANGES)) + "\U00010000-\U0010ffff"
+
+
+def negated_word_class(also: str = "") -> str:
+    """The inside of a negated class that matches the word characters and those of `also`
+    (characters of the BMP): [^{negated_word_class(also)}] is [{WORD_CHARS}{also}].
+
+    stdlib re compiles a class in a Python loop over its code points, 51,000 for WORD_CHARS
+    (2 ms of every start for each copy in a pattern) and about 14,500 for this form; it
+    scans a little slower with it (two look-ups per character, not one), so it suits a
+    pattern's rarely reached parts.
+    """
+    extra = [(ord(c), ord(c)) for c in also]
+    return _class(_complement(_WORD_RANGES + extra)) + "\U00010000-\U0010ffff"
+
+
+# [^NOT_WORD_CHARS] is [WORD_CHARS] (the tests compare them at every code point).
+NOT_WORD_CHARS = negated_word_class()
 # The same words as sentences.WORD_PATTERN: runs of word characters, joined by "-" or ".".
 # Possessive: a word never gives back characters (nothing follows it in the pattern), which
 # spares the engine its backtracking bookkeeping: the same words, about a tenth faster. The

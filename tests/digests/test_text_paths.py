@@ -68,9 +68,12 @@ def test_space_by_newline_found_as_by_in() -> None:
 # wordchars ---------------------------------------------------------------------------------
 
 
-def test_negated_word_class_is_the_word_class_at_every_code_point() -> None:
-    word = re.compile(f"[{wordchars.WORD_CHARS}]")
-    negated = re.compile(f"[^{wordchars.NOT_WORD_CHARS}]")
+@pytest.mark.parametrize("also", ["", "\u200c\u200d", "_-a\u0915\uffff"])
+def test_negated_word_class_is_the_word_class_at_every_code_point(also: str) -> None:
+    word = re.compile(f"[{wordchars.WORD_CHARS}{re.escape(also)}]")
+    negated = re.compile(
+        f"[^{wordchars.negated_word_class(also) if also else wordchars.NOT_WORD_CHARS}]"
+    )
     mismatches = [
         hex(code)
         for code in range(sys.maxunicode + 1)
