@@ -11,7 +11,6 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 from itertools import accumulate
 
 from digests.normalize import NUKTA
@@ -27,7 +26,6 @@ _JOINERS = ("\u200c", "\u200d")
 DIGITS = frozenset("0123456789०१२३४५६७८९")
 
 
-@dataclass(slots=True)
 class Tokens:
     """Words of `text` with their positions.
 
@@ -36,17 +34,29 @@ class Tokens:
     kept in; `index` maps every key to its positions, and `vocabulary` is the set of keys,
     for set operations at C speed.
 
-    Not frozen (a frozen dataclass costs four times as much to make); nothing changes one
-    after it is made.
+    A plain class with slots, made by Tokens.of: nothing compares or changes one, and a
+    dataclass costs about half a millisecond to create at every start of `khabar`.
     """
 
-    text: str
-    words: list[str]
-    keys: list[str]
-    seps: list[str]
-    starts: list[int]
-    index: dict[str, list[int]]
-    vocabulary: frozenset[str]
+    __slots__ = ("index", "keys", "seps", "starts", "text", "vocabulary", "words")
+
+    def __init__(
+        self,
+        text: str,
+        words: list[str],
+        keys: list[str],
+        seps: list[str],
+        starts: list[int],
+        index: dict[str, list[int]],
+        vocabulary: frozenset[str],
+    ) -> None:
+        self.text = text
+        self.words = words
+        self.keys = keys
+        self.seps = seps
+        self.starts = starts
+        self.index = index
+        self.vocabulary = vocabulary
 
     @classmethod
     def of(cls, text: str) -> Tokens:
