@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+
+# datetime only annotates DigestItem: not importing it spares `khabar summarize` about 1 ms
+# at start-up (typing is not imported either, see bot/cli.py).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from datetime import datetime
 
 FACT_KINDS = ("when", "number", "who", "quote", "where")
 

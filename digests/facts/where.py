@@ -81,7 +81,7 @@ def _name_like(key: str) -> bool:
 def _place_words(tok: Tokens, kinds: WordKinds) -> frozenset[str]:
     """The words of the text a place can start with: known places and town-like names."""
     # Read off the text's hundred-odd words (not the longer list of known places).
-    return PLACE_KEYS.intersection(tok.index) | kinds.towns
+    return PLACE_KEYS.intersection(tok.vocabulary) | kinds.towns
 
 
 def where_candidates(
