@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from digests.clutter import MAX_TAG_WORDS, is_clutter_line, is_tag_label, strip_inline_clutter
-from digests.dateline import split_dateline
+from digests.dateline import dateline_only, split_dateline
 from digests.normalize import normalize_text
 from digests.places import is_place
 from digests.sentences import count_words, ends_sentence, split_sentences
@@ -71,6 +71,9 @@ def split_title(text: str) -> tuple[str, str]:
     if is_headline:
         return first, "\n\n".join(rest)
     sentences = split_sentences(first[:_FIRST_SENTENCE_CHARS])
+    # A dateline sentence ("बांदा।") opens many reports: the story starts after it.
+    while len(sentences) > 1 and dateline_only(sentences[0]) is not None:
+        sentences = sentences[1:]
     lead = split_dateline(sentences[0])[1] if sentences else first  # no "नई दिल्ली:" in titles
     title = truncate_words(_strip_end(lead), DERIVED_TITLE_WORDS)
     return title, "\n\n".join(lines)

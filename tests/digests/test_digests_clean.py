@@ -159,6 +159,16 @@ def test_split_title_derives_from_long_first_sentence() -> None:
     assert body == text  # nothing is lost when the title is derived
 
 
+def test_split_title_skips_an_opening_dateline_sentence() -> None:
+    """134 of dev's 835 reports pasted without a headline were titled "बांदा" or the like."""
+    text = "बांदा। उत्तर प्रदेश की बांदा जेल में बंद मुख्तार अंसारी की कोरोना रिपोर्ट सामने आई है।"
+    title, body = split_title(text)
+    assert title == "उत्तर प्रदेश की बांदा जेल में बंद मुख्तार अंसारी की कोरोना रिपोर्ट…"
+    assert body == text  # the dateline stays in the body, where the summary trims it
+    # A text that is nothing but a dateline still gets that as its title.
+    assert split_title("बांदा।")[0] == "बांदा"
+
+
 def test_split_title_question_headline() -> None:
     title, body = split_title(f"क्या इस साल जल्दी आएगा मानसून?\n\n{SENTENCE}")
     assert title == "क्या इस साल जल्दी आएगा मानसून?"
