@@ -12,7 +12,8 @@ from functools import partial
 # imported inside the commands that use them, and typing (3 ms) is not imported at all.
 # Nor is logging (5 ms) for `summarize`: nothing on its path logs, so there is nothing to
 # configure unless -v asks for it. Nor is argparse for `summarize --jsonl IN` alone (see
-# _plain_jsonl_run). Nor is pathlib (6 ms): the commands that use it import it.
+# _plain_jsonl_run). Nor is pathlib (6 ms once installed from a wheel; an editable
+# install's import hook loads it anyway): the commands that use it import it.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse

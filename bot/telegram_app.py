@@ -326,10 +326,16 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log every handler failure and tell the user something, never the traceback."""
-    log.error(
-        "update %s caused an error", getattr(update, "update_id", "?"), exc_info=context.error
-    )
+    """Log every handler failure and tell the user something, never the traceback.
+
+    A network failure (a 502 during an outage) is one WARNING line: its traceback says
+    nothing the line does not, and the proxy's error page stays out of the log.
+    """
+    update_id = getattr(update, "update_id", "?")
+    if isinstance(context.error, NetworkError):
+        log.warning("update %s: Telegram did not answer (%s)", update_id, reason(context.error))
+    else:
+        log.error("update %s caused an error", update_id, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
             await context.bot.send_message(update.effective_chat.id, texts.INTERNAL_ERROR)
@@ -366,26 +372,29 @@ async def register_menus(
         try:
             await bot.set_my_commands(readers, language_code=language or None)
         except TelegramError as exc:
-            log.warning("could not set the readers' menu (%s): %s", language or "default", exc)
+            log.warning(
+                "could not set the readers' menu (%s): %s", language or "default", reason(exc)
+            )
     editors = bot_commands(editor=True)
     now = (clock or SystemClock()).now()
     for admin in sorted(admins):
+        if db is not None:  # first: a timed-out set may still have reached Telegram
+            await menus.remember_editor_menu(db, admin, now)
         try:
             await bot.set_my_commands(editors, scope=BotCommandScopeChat(admin))
         except TelegramError as exc:
-            log.warning("could not set the editors' menu in admin %s's chat: %s", admin, exc)
-        else:
-            if db is not None:
-                await menus.remember_editor_menu(db, admin, now)
+            log.warning(
+                "could not set the editors' menu in admin %s's chat: %s", admin, reason(exc)
+            )
     if db is None:
         return
     for former in sorted(await menus.editor_menu_chats(db) - admins):
         try:
             await bot.delete_my_commands(scope=BotCommandScopeChat(former))
         except BadRequest as exc:  # "chat not found": there is no menu left to take back
-            log.info("editors' menu of former admin %s already gone: %s", former, exc)
+            log.info("editors' menu of former admin %s already gone: %s", former, reason(exc))
         except TelegramError as exc:
-            log.warning("could not take the editors' menu back from %s: %s", former, exc)
+            log.warning("could not take the editors' menu back from %s: %s", former, reason(exc))
             continue
         await menus.forget_editor_menu(db, former)
         log.info("editors' menu taken back from %s (no longer in KHABAR_ADMINS)", former)

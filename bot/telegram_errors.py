@@ -61,6 +61,8 @@ class ShortShutdownError(logging.Filter):
             record.args = (why,)
             record.levelno, record.levelname = logging.WARNING, "WARNING"
             record.exc_info = record.exc_text = None
+            # The logger let it through as an ERROR: it must still pass as a WARNING.
+            return logging.getLogger(record.name).isEnabledFor(logging.WARNING)
         return True
 
 

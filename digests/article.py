@@ -82,8 +82,8 @@ def _share(devanagari: int, encoded: bytes) -> float:
     return devanagari / letters if letters else 0.0
 
 
-def hindi_enough(text: str) -> float | None:
-    """None when hindi_share(text) >= MIN_HINDI_SHARE, else that (too small) share.
+def too_little_hindi(text: str) -> float | None:
+    """hindi_share(text) when it is below MIN_HINDI_SHARE, else None (there is enough).
 
     Every other letter is a character that is not Devanagari, so the share of the letters is
     at least the share of the characters: when that is enough (a Hindi article's characters
@@ -133,7 +133,7 @@ def digest_article(raw: str, title: str | None = None) -> Digested:
     head = cap_title(head)
     if not body.strip() and not head.strip():
         raise EmptyArticle("no text left after removing clutter")
-    share = hindi_enough(f"{head}\n{body}")
+    share = too_little_hindi(f"{head}\n{body}")
     if share is not None:
         raise NotHindi(f"only {share:.0%} of the letters are Devanagari")
     # The body is split into sentences once; summary and facts both read the top of it

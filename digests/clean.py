@@ -59,8 +59,8 @@ def split_title(text: str) -> tuple[str, str]:
     body keeps the whole text, so no sentence is lost.
     """
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    if lines and len(lines) > 1 and is_place(lines[0].rstrip(".:।")):
-        lines = lines[1:]  # "चंडीगढ़" alone on the first line is a dateline, not a headline
+    if len(lines) > 1 and (is_place(lines[0].rstrip(".:।")) or dateline_only(lines[0]) is not None):
+        lines = lines[1:]  # "चंडीगढ़" or "बांदा।" alone on the first line is no headline
     if not lines:
         return "", ""
     first, rest = lines[0], lines[1:]

@@ -232,6 +232,7 @@ async def test_a_failed_readers_menu_does_not_stop_the_bot(
                 assert "hi" in api.commands
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert sum("readers' menu" in w for w in warnings) == failures, warnings
+    assert not any("<html" in w for w in warnings), warnings  # the proxy's page stays out
 
 
 async def test_a_removed_admin_gets_the_readers_menu_back(
@@ -254,3 +255,35 @@ async def test_a_removed_admin_gets_the_readers_menu_back(
         async with LiveBot(both.with_(admins=frozenset({ADMIN})), clock):
             await api.wait_for_request("setMyCommands", count=10)
         assert len(api.calls("deleteMyCommands")) == deletes  # taken back once, not each start
+
+
+async def test_taking_a_menu_back_is_retried_until_telegram_answers(
+    tmp_path: Path, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A 502 on deleteMyCommands keeps the chat on the list for the next start; "chat not
+    found" (nothing left to take back) clears it."""
+    db_path = tmp_path / "khabar.db"
+    async with FakeBotAPI() as api:
+        both = fast_settings(db_path, api, token=TOKEN, admins=frozenset({ADMIN, 777, 888}))
+        async with LiveBot(both, clock):
+            await api.wait_for_request("setMyCommands", count=5)
+        api.fail_next(count=2, status=502, method="deleteMyCommands")
+        alone = both.with_(admins=frozenset({ADMIN}))
+        async with LiveBot(alone, clock):
+            await api.wait_for_request("deleteMyCommands", count=2)
+        assert ("chat:777", "") in api.commands_by_scope  # still there: Telegram failed
+        api.fail_next(
+            count=1,
+            status=400,
+            method="deleteMyCommands",
+            chat_id=None,
+            description="Bad Request: chat not found",
+        )
+        async with LiveBot(alone, clock):
+            await api.wait_for_request("deleteMyCommands", count=4)
+        async with LiveBot(alone, clock):
+            await api.wait_for_request("setMyCommands", count=11)
+        assert len(api.calls("deleteMyCommands")) == 4  # both chats forgotten after start 3
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert sum("could not take the editors' menu back" in w for w in warnings) == 2, warnings
+    assert not any("<html" in w for w in warnings), warnings

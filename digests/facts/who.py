@@ -112,9 +112,7 @@ class _Names:
 
     def add_span(self, tok: Tokens, first: int, last: int, support: float) -> None:
         """add() the spaced words first..last of `tok` (their text, offset and key)."""
-        start = tok.starts[first]
-        name = tok.text[start : tok.starts[last] + len(tok.words[last])]
-        self.add(name, support, start, " ".join(tok.keys[first : last + 1]).casefold())
+        self.add(tok.span(first, last), support, tok.starts[first], tok.key_span(first, last))
 
     def add(self, name: str, support: float, pos: int, key: str = "") -> None:
         """Record a mention; a name keeps the strongest way it was named.

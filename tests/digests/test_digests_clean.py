@@ -165,6 +165,9 @@ def test_split_title_skips_an_opening_dateline_sentence() -> None:
     title, body = split_title(text)
     assert title == "उत्तर प्रदेश की बांदा जेल में बंद मुख्तार अंसारी की कोरोना रिपोर्ट…"
     assert body == text  # the dateline stays in the body, where the summary trims it
+    # Alone on its first line, a dateline the gazetteer does not know is skipped as well.
+    own_line = "रामपुरवा।\nपुलिस ने सोमवार को गांव के तीन लोगों को गिरफ्तार कर लिया है।"
+    assert split_title(own_line)[0] == "पुलिस ने सोमवार को गांव के तीन लोगों को गिरफ्तार कर लिया…"
     # A text that is nothing but a dateline still gets that as its title.
     assert split_title("बांदा।")[0] == "बांदा"
 

@@ -17,7 +17,7 @@ import regex
 
 from bot import cli
 from digests import clutter, normalize, sentences, summarize, wordchars
-from digests.article import MIN_HINDI_SHARE, hindi_enough, hindi_share
+from digests.article import MIN_HINDI_SHARE, hindi_share, too_little_hindi
 from digests.clutter import is_clutter_line
 from digests.trim import truncate_words
 
@@ -215,14 +215,14 @@ def test_hindi_share_as_with_two_pair_counts() -> None:
         assert hindi_share(text) == _reference_hindi_share(text), repr(text)
 
 
-def test_hindi_enough_decides_as_the_full_share() -> None:
+def test_too_little_hindi_decides_as_the_full_share() -> None:
     # Alphabets around the 30 % bar: Devanagari, other letters, and characters that are no
     # letter at all (which make the share of characters lower than the share of letters).
     alphabet = [*"कखा aZé 1.,“", "\U0001f600", "\ud800"]
     for text in _random_strings(alphabet, 20000, 24, seed=31):
         share = hindi_share(text)
         expected = None if share >= MIN_HINDI_SHARE else share
-        assert hindi_enough(text) == expected, repr(text)
+        assert too_little_hindi(text) == expected, repr(text)
 
 
 # summarize ---------------------------------------------------------------------------------
