@@ -30,6 +30,7 @@ from digests.facts.lexicon import (
     GENERIC,
     KNOWN_ORGS,
     LATIN_NOT_ACTORS,
+    LETTER_NAMES,
     NAME_STOPS,
     NEWS_AGENCIES,
     NOT_ACTORS,
@@ -89,6 +90,10 @@ _SURNAMES = word_set(
     मौर्य पासवान मांझी सोरेन पटनायक स्टालिन विजयन
     """
 )
+
+
+# "a" -> "ए", ... "z" -> "जेड": how Hindi spells a Latin acronym's letters.
+_LETTER_NAME = dict(zip("abcdefghijklmnopqrstuvwxyz", LETTER_NAMES, strict=True))
 
 
 # Whether a word can be part of a person's name depends on the word alone, and the same few
@@ -471,6 +476,17 @@ def _glossed_by_brackets(text: str, longest: int) -> Callable[[str, str, str], b
     return glossed
 
 
+def _spoken(name: str, key: str) -> str:
+    """A capital-letter Latin acronym as Hindi spells it ("ED" -> "ईडी"), else `key`.
+
+    Hindi reports often give an agency both ways ("प्रवर्तन निदेशालय (ईडी)", later "ED"):
+    compared in one script, a card names it once.
+    """
+    if name.isascii() and name.isalpha() and name.isupper():
+        return "".join(_LETTER_NAME[c] for c in key)
+    return key
+
+
 def _in_title(key: str, title_keys: frozenset[str]) -> bool:
     """Whether every word of a name (its phrase_key) is in the headline."""
     if not title_keys:
@@ -484,7 +500,7 @@ def _distinct(ranked: Iterable[_Ranked]) -> list[_Ranked]:
     chosen: list[_Ranked] = []
     chosen_words: list[set[str]] = []
     for entry in ranked:
-        words = set(entry[3].split())
+        words = set(_spoken(entry[0], entry[3]).split())
         if any(words <= c or c <= words for c in chosen_words):
             continue
         chosen.append(entry)

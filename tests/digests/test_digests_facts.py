@@ -228,6 +228,20 @@ def test_who_gloss_in_brackets_is_one_name() -> None:
     assert len(_texts(extract_facts(body), "who")[0].split(", ")) == 1
 
 
+def test_who_names_an_acronym_once_whichever_script_it_is_written_in() -> None:
+    """A card read "ईडी, गायत्री प्रसाद प्रजापति, ED": one agency, two scripts."""
+    body = (
+        "ईडी ने पूर्व मंत्री गायत्री प्रसाद प्रजापति के घर छापा मारा। ईडी की टीम सुबह पहुंची। "
+        "ED के अधिकारियों ने बताया कि ED को कई दस्तावेज मिले हैं। सीबीआई ने भी मामला दर्ज किया है।"
+    )
+    names = _texts(extract_facts(body), "who")[0].split(", ")
+    assert "ईडी" in names and "ED" not in names, names
+    # The Latin spelling stays when it is the better-supported one.
+    latin_first = body.replace("ईडी", "_").replace("ED", "ईडी").replace("_", "ED")
+    names = _texts(extract_facts(latin_first), "who")[0].split(", ")
+    assert "ED" in names and "ईडी" not in names, names
+
+
 # --- quote ----------------------------------------------------------------------------------
 
 
