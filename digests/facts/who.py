@@ -92,6 +92,11 @@ _SURNAMES = word_set(
 )
 
 
+# A nasal consonant with a virama before a consonant of its own class, which Hindi also
+# writes as the anusvara: ङ्क = ंक, ञ्च = ंच, ण्ड = ंड, न्द = ंद, म्ब = ंब.
+_VIRAMA = "\u094d"
+_HALF_NASALS = ("ङ्", "ञ्", "ण्", "न्", "म्")
+_NASAL_CONJUNCT = regex.compile("ङ्(?=[कखगघ])|ञ्(?=[चछजझ])|ण्(?=[टठडढ])|न्(?=[तथदध])|म्(?=[पफबभ])")
 # "a" -> "ए", ... "z" -> "जेड": how Hindi spells a Latin acronym's letters.
 _LETTER_NAME = dict(zip("abcdefghijklmnopqrstuvwxyz", LETTER_NAMES, strict=True))
 
@@ -476,14 +481,20 @@ def _glossed_by_brackets(text: str, longest: int) -> Callable[[str, str, str], b
     return glossed
 
 
-def _spoken(name: str, key: str) -> str:
-    """A capital-letter Latin acronym as Hindi spells it ("ED" -> "ईडी"), else `key`.
+def _comparable(name: str, key: str) -> str:
+    """`key` (phrase_key of `name`) in the one spelling of two that name the same thing.
 
-    Hindi reports often give an agency both ways ("प्रवर्तन निदेशालय (ईडी)", later "ED"):
-    compared in one script, a card names it once.
+    - A capital-letter Latin acronym as Hindi spells it ("ED" -> "ईडी"): reports often give
+      an agency both ways ("प्रवर्तन निदेशालय (ईडी)", later "ED").
+    - A nasal written as a half letter before a consonant of its class as the anusvara
+      ("नरेन्द्र" -> "नरेंद्र"): both spellings are standard, and one report may use both.
+
+    So a card names each once ("नरेंद्र मोदी, नरेन्द्र मोदी" was on one).
     """
     if name.isascii() and name.isalpha() and name.isupper():
         return "".join(_LETTER_NAME[c] for c in key)
+    if _VIRAMA in key and any(half in key for half in _HALF_NASALS):
+        return _NASAL_CONJUNCT.sub("\u0902", key)
     return key
 
 
@@ -500,7 +511,7 @@ def _distinct(ranked: Iterable[_Ranked]) -> list[_Ranked]:
     chosen: list[_Ranked] = []
     chosen_words: list[set[str]] = []
     for entry in ranked:
-        words = set(_spoken(entry[0], entry[3]).split())
+        words = set(_comparable(entry[0], entry[3]).split())
         if any(words <= c or c <= words for c in chosen_words):
             continue
         chosen.append(entry)

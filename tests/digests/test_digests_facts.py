@@ -242,6 +242,17 @@ def test_who_names_an_acronym_once_whichever_script_it_is_written_in() -> None:
     assert "ED" in names and "ईडी" not in names, names
 
 
+def test_who_names_a_person_once_whether_the_nasal_is_a_half_letter_or_anusvara() -> None:
+    """A card read "नरेंद्र मोदी, नरेन्द्र मोदी": both spellings are standard Hindi."""
+    body = (
+        "प्रधानमंत्री नरेंद्र मोदी ने रैली को संबोधित किया। नरेंद्र मोदी ने कहा कि काम जारी रहेगा। "
+        "बाद में प्रधानमंत्री नरेन्द्र मोदी ने राष्ट्रपति रामनाथ कोविंद से मुलाकात की।"
+    )
+    names = _texts(extract_facts(body), "who")[0].split(", ")
+    assert names.count("नरेंद्र मोदी") + names.count("नरेन्द्र मोदी") == 1, names
+    assert "रामनाथ कोविंद" in names
+
+
 # --- quote ----------------------------------------------------------------------------------
 
 
