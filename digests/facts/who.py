@@ -92,6 +92,8 @@ _SURNAMES = word_set(
 )
 
 
+# One or two Latin letter names: a person's initials ("जेपी", "डीके", "ए").
+_INITIALS = regex.compile("(?:" + "|".join(sorted(LETTER_NAMES, key=len, reverse=True)) + "){1,2}")
 # A nasal consonant with a virama before a consonant of its own class, which Hindi also
 # writes as the anusvara: ङ्क = ंक, ञ्च = ंच, ण्ड = ंड, न्द = ंद, म्ब = ंब.
 _VIRAMA = "\u094d"
@@ -246,10 +248,22 @@ def _acronyms_and_initials(tok: Tokens, names: _Names, acronyms: AbstractSet[str
         if key in NOT_ACTORS or key in ROLES or key in NEWS_AGENCIES:
             continue
         nxt = i + 1
-        if nxt < n and tok.seps[nxt] == " " and _name_word(keys[nxt]) and len(key) <= 6:
+        if nxt < n and tok.seps[nxt] == " " and _initials_of(key, keys[nxt]):
             names.add_span(tok, i, nxt, INITIALS)
             continue
         names.add(tok.words[i], ACRONYM, tok.starts[i], key)
+
+
+def _initials_of(key: str, following: str) -> bool:
+    """Whether acronym `key` and the word `following` it are one name.
+
+    A person goes by one or two initials ("जेपी नड्डा", "डीके शिवकुमार"). Three letters are
+    an organisation or a thing ("सीबीआई हिरासत", "पीसीआर टेस्ट" were shown as names), named
+    with the next word only when that is a surname or an organisation noun ("एबीसी बैंक").
+    """
+    if not _name_word(following):
+        return False
+    return _INITIALS.fullmatch(key) is not None or following in _SURNAMES or following in ORG_NOUNS
 
 
 def _org_head_ok(tok: Tokens, k: int) -> bool:

@@ -207,6 +207,17 @@ def test_who_initials_stay_with_the_surname() -> None:
     assert "जेपी" not in names
 
 
+def test_who_three_letter_acronym_is_no_initials_before_a_common_word() -> None:
+    """Cards listed "सीबीआई हिरासत" and "यूसीसी लागू" as if they were people."""
+    body = (
+        "सीबीआई ने मनीष सिसोदिया को गिरफ्तार किया। अदालत ने उन्हें सीबीआई हिरासत में भेजा। "
+        "सीबीआई हिरासत पांच दिन की होगी। भाजपा अध्यक्ष जेपी नड्डा ने बयान दिया।"
+    )
+    names = _texts(extract_facts(body), "who")[0].split(", ")
+    assert "सीबीआई" in names and "सीबीआई हिरासत" not in names, names
+    assert "जेपी नड्डा" in names, names  # two initials before a name stay one name
+
+
 def test_who_organisation_needs_a_proper_head() -> None:
     body = "विरोध करना पड़ा महंगा सरकार ने कार्रवाई की। पंजाब पुलिस ने दो लोगों को पकड़ा।"
     names = _texts(extract_facts(body), "who")[0].split(", ")
