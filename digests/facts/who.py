@@ -338,6 +338,9 @@ def _latin_names(text: str, names: _Names) -> None:
             if len(token) < 2 or folded in LATIN_NOT_ACTORS or folded in NEWS_AGENCIES:
                 parts = []
                 continue
+            if _latin_acronym(token) and _spelt_in_hindi(token) in NOT_ACTORS:
+                parts = []
+                continue  # "AC", "ID", "FIR": a thing or a title, as "एसी", "आईडी" are
             if not token[0].isupper():
                 parts = []
                 continue
@@ -495,6 +498,15 @@ def _glossed_by_brackets(text: str, longest: int) -> Callable[[str, str, str], b
     return glossed
 
 
+def _latin_acronym(name: str) -> bool:
+    return name.isascii() and name.isalpha() and name.isupper()
+
+
+def _spelt_in_hindi(acronym: str) -> str:
+    """A Latin acronym (any case) as Hindi writes its letters: "ed" -> "ईडी"."""
+    return "".join(_LETTER_NAME[c] for c in acronym.casefold())
+
+
 def _comparable(name: str, key: str) -> str:
     """`key` (phrase_key of `name`) in the one spelling of two that name the same thing.
 
@@ -505,8 +517,8 @@ def _comparable(name: str, key: str) -> str:
 
     So a card names each once ("नरेंद्र मोदी, नरेन्द्र मोदी" was on one).
     """
-    if name.isascii() and name.isalpha() and name.isupper():
-        return "".join(_LETTER_NAME[c] for c in key)
+    if _latin_acronym(name):
+        return _spelt_in_hindi(key)
     if _VIRAMA in key and any(half in key for half in _HALF_NASALS):
         return _NASAL_CONJUNCT.sub("\u0902", key)
     return key

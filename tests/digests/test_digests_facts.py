@@ -218,6 +218,16 @@ def test_who_three_letter_acronym_is_no_initials_before_a_common_word() -> None:
     assert "जेपी नड्डा" in names, names  # two initials before a name stay one name
 
 
+def test_who_latin_acronyms_of_things_and_titles_are_no_names() -> None:
+    """ "AC", "ID", "DGP" are what "एसी", "आईडी", "डीजीपी" are in Devanagari: no actors."""
+    body = (
+        "ट्रेन के AC कोच में आग लगी। DGP ने जांच के आदेश दिए। यात्री की ID से पहचान हुई। "
+        "NDRF की टीम मौके पर पहुंची। NDRF ने लोगों को निकाला।"
+    )
+    names = _texts(extract_facts(body), "who")[0].split(", ")
+    assert names == ["NDRF"], names
+
+
 def test_who_organisation_needs_a_proper_head() -> None:
     body = "विरोध करना पड़ा महंगा सरकार ने कार्रवाई की। पंजाब पुलिस ने दो लोगों को पकड़ा।"
     names = _texts(extract_facts(body), "who")[0].split(", ")
