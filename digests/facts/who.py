@@ -40,7 +40,7 @@ from digests.facts.lexicon import (
     TIME_WORDS,
 )
 from digests.facts.tokens import Tokens, is_number
-from digests.facts.wordkinds import WordKinds, word_kinds
+from digests.facts.wordkinds import LETTER_NAME, WordKinds, word_kinds
 from digests.normalize import fold_nukta
 from digests.places import is_place
 from digests.stopwords import word_set
@@ -93,14 +93,14 @@ _SURNAMES = word_set(
 
 
 # One or two Latin letter names: a person's initials ("जेपी", "डीके", "ए").
-_INITIALS = regex.compile("(?:" + "|".join(sorted(LETTER_NAMES, key=len, reverse=True)) + "){1,2}")
+_INITIALS = regex.compile(LETTER_NAME + "{1,2}")
 # A nasal consonant with a virama before a consonant of its own class, which Hindi also
 # writes as the anusvara: ङ्क = ंक, ञ्च = ंच, ण्ड = ंड, न्द = ंद, म्ब = ंब.
 _VIRAMA = "\u094d"
 _HALF_NASALS = ("ङ्", "ञ्", "ण्", "न्", "म्")
 _NASAL_CONJUNCT = regex.compile("ङ्(?=[कखगघ])|ञ्(?=[चछजझ])|ण्(?=[टठडढ])|न्(?=[तथदध])|म्(?=[पफबभ])")
 # "a" -> "ए", ... "z" -> "जेड": how Hindi spells a Latin acronym's letters.
-_LETTER_NAME = dict(zip("abcdefghijklmnopqrstuvwxyz", LETTER_NAMES, strict=True))
+_HINDI_LETTER = dict(zip("abcdefghijklmnopqrstuvwxyz", LETTER_NAMES, strict=True))
 
 
 # Whether a word can be part of a person's name depends on the word alone, and the same few
@@ -504,7 +504,7 @@ def _latin_acronym(name: str) -> bool:
 
 def _spelt_in_hindi(acronym: str) -> str:
     """A Latin acronym (any case) as Hindi writes its letters: "ed" -> "ईडी"."""
-    return "".join(_LETTER_NAME[c] for c in acronym.casefold())
+    return "".join(_HINDI_LETTER[c] for c in acronym.casefold())
 
 
 def _comparable(name: str, key: str) -> str:

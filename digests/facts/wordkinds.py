@@ -18,8 +18,10 @@ import regex
 from digests.facts.lexicon import LETTER_NAMES
 from digests.places import TOWN_ENDINGS, is_place
 
+# One Latin letter name written in Devanagari, longest first ("डब्ल्यू" before "डी").
+LETTER_NAME = "(?:" + "|".join(sorted(LETTER_NAMES, key=len, reverse=True)) + ")"
 # "एएनआई", "डीसीजीआई": two to six Devanagari letter names and nothing else.
-ACRONYM = regex.compile("(?:" + "|".join(sorted(LETTER_NAMES, key=len, reverse=True)) + "){2,6}")
+ACRONYM = regex.compile(LETTER_NAME + "{2,6}")
 _MAX_ACRONYM_CHARS = 18
 # Every character an acronym can have: a word with any other is not asked the regex (most
 # words of an article are new to it the first time round, and few are acronyms).

@@ -228,7 +228,7 @@ def test_too_little_hindi_decides_as_the_full_share() -> None:
 # summarize ---------------------------------------------------------------------------------
 
 
-def test_selection_reads_as_the_dataclass_did() -> None:
+def test_selection_is_a_frozen_hashable_value() -> None:
     assert summarize.Selection(37, 2) == summarize.DEFAULT_SELECTION
     chosen = summarize.Selection(target_words=15)
     assert (chosen.target_words, chosen.feature_skip) == (15, 2)
