@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 from datetime import timedelta
-from pathlib import Path
 
 from bot import texts
 from bot.clock import ManualClock
@@ -234,16 +233,26 @@ async def test_a_stopped_reader_is_told_to_start_before_following(
 
 
 async def test_an_ingested_continuation_reaches_followers_too(
-    admin: Chat, reader: Chat, khabar: Khabar, tmp_path: Path
+    admin: Chat, reader: Chat, khabar: Khabar, clock: ManualClock
 ) -> None:
     await _thread(admin, reader)
     await reader.say("/follow 1")
     env = {**os.environ, "KHABAR_DB": str(khabar.settings.db_path)}
+    clock.advance(timedelta(hours=1))
+    at = clock.now().isoformat()
     ingest = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ingest", str(FIXTURES / "metro_opened.txt")],
+        [
+            sys.executable,
+            "-m",
+            "tests.support.at_time",
+            at,
+            "ingest",
+            str(FIXTURES / "metro_opened.txt"),
+        ],
         capture_output=True,
         text=True,
         env=env,
+        cwd=FIXTURES.parents[1],  # where `tests.support` imports from
         timeout=120,
         check=False,
     )
