@@ -15,8 +15,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.fetch import fetch_page
 from bot.handlers import editing, following, reading, subscription
-from bot.handlers.context import Context, Fetcher, Handler
-from bot.replies import Button, CallbackResult, Incoming, Reply, fit_parts
+from bot.handlers.context import Context, Fetcher, Handler, pending_post_key
+from bot.replies import Button, CallbackResult, ChatRights, Incoming, Reply, fit_parts, owns_chat
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,15 @@ COMMANDS: dict[str, tuple[Handler, bool]] = {
     "split": (editing.split, True),
     "stats": (editing.stats, True),
 }
+
+# Commands that change the chat's own subscription: in a group only the group's admins may
+# use them. /time, /tz and /quiet without an argument only show the setting.
+CHANGES_SETTINGS = frozenset({"start", "stop", "follow", "unfollow"})
+CHANGES_SETTINGS_WITH_ARGUMENT = frozenset({"time", "tz", "quiet"})
+
+
+def changes_settings(name: str, args: str) -> bool:
+    return name in CHANGES_SETTINGS or (name in CHANGES_SETTINGS_WITH_ARGUMENT and bool(args))
 
 
 def parse_command(text: str) -> tuple[str, str] | None:
@@ -112,18 +121,25 @@ class Khabar:
         chat_id: int,
         data: str,
         buttons: tuple[tuple[Button, ...], ...] = (),
+        may_change_settings: ChatRights = owns_chat,
     ) -> CallbackResult:
         """A button press; `data` is what our own Button carried, `buttons` the pressed
-        message's keyboard, returned with the pressed toggle flipped in place."""
+        message's keyboard, returned with the pressed toggle flipped in place.
+        `may_change_settings` is asked before a 🔔/🔕 changes the chat's follows."""
         try:
-            result = await self._press(user_id, chat_id, data, buttons)
+            result = await self._press(user_id, chat_id, data, buttons, may_change_settings)
             return replace(result, replies=tuple(fit_parts(list(result.replies))))
         except Exception:
             log.exception("callback %r failed for chat %s", data, chat_id)
             return CallbackResult(replies=(Reply(texts.INTERNAL_ERROR),))
 
     async def _press(
-        self, user_id: int, chat_id: int, data: str, buttons: tuple[tuple[Button, ...], ...]
+        self,
+        user_id: int,
+        chat_id: int,
+        data: str,
+        buttons: tuple[tuple[Button, ...], ...],
+        may_change_settings: ChatRights,
     ) -> CallbackResult:
         kind, _, arg = data.partition(":")
         if not arg.isdigit() or not arg.isascii() or len(arg) > 12:
@@ -133,27 +149,40 @@ class Khabar:
             replies = await self.handle(Incoming(user_id, chat_id, f"/story {arg}"))
             return CallbackResult(replies=tuple(replies))
         if kind in ("f", "u"):
+            if not await may_change_settings():
+                return CallbackResult(toast=texts.GROUP_ADMINS_ONLY)
             return await following.toggle(self.ctx, chat_id, kind, int(arg), buttons)
         return CallbackResult(toast=texts.UNKNOWN_COMMAND_SHORT)
 
     async def _dispatch(self, msg: Incoming) -> list[Reply]:
-        parsed = parse_command(msg.text)
+        # A forwarded "/stats" is someone else's text: running it would lend them the
+        # forwarder's rights.
+        parsed = None if msg.forwarded else parse_command(msg.text)
         if parsed is None:
             return await self._not_a_command(msg)
         name, args = parsed
         entry = COMMANDS.get(name)
-        if entry is None:
-            return [Reply(texts.UNKNOWN_COMMAND)]
+        if entry is None:  # in a group, likely another bot's command
+            return [] if msg.group else [Reply(texts.UNKNOWN_COMMAND)]
         handler, admin_only = entry
         if admin_only and not self.is_admin(msg.user_id):
             return [Reply(texts.NOT_ADMIN)]
+        if changes_settings(name, args) and not await msg.may_change_settings():
+            return [Reply(texts.GROUP_ADMINS_ONLY)]
         return await handler(self.ctx, msg, args)
 
     async def _not_a_command(self, msg: Incoming) -> list[Reply]:
-        """Plain text is an article only right after a bare /post; otherwise a hint."""
-        if msg.user_id in self.ctx.awaiting_post and (msg.text.strip() or msg.document):
-            self.ctx.awaiting_post.discard(msg.user_id)
+        """Plain text is an article only right after the same admin's bare /post in the
+        same chat (a forwarded article included); otherwise a hint, and in a group nothing:
+        members chat, join and send stickers there, and none of it is for the bot."""
+        key = pending_post_key(msg)
+        if key in self.ctx.awaiting_post and (msg.text.strip() or msg.document):
+            self.ctx.awaiting_post.discard(key)
             return await editing.post_text(self.ctx, msg, msg.text)
+        if msg.group:
+            return []
+        if msg.forwarded:
+            return [Reply(texts.FORWARDED_HINT)]
         if msg.document is not None and self.is_admin(msg.user_id):
             return [Reply(texts.POST_USAGE)]
         # Chat, an empty line, a sticker or a reader's file: the same pointer to /help.

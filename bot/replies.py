@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,16 @@ class Document:
     too_large: bool = False
 
 
+# Whether the sender may change the chat's settings (subscription, time, follows). Asked
+# only before such a change: in a group the front end may have to ask Telegram.
+ChatRights = Callable[[], Awaitable[bool]]
+
+
+async def owns_chat() -> bool:
+    """A private chat's settings are its one reader's own."""
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class Incoming:
     """A message from a user, as every front end reports it."""
@@ -66,6 +77,11 @@ class Incoming:
     first_name: str | None = None
     reply_to_text: str | None = None
     document: Document | None = None
+    # A group: many people share one subscription, and the bot speaks only when spoken to.
+    group: bool = False
+    # Forwarded: someone else's words, so never a command with the forwarder's rights.
+    forwarded: bool = False
+    may_change_settings: ChatRights = owns_chat
 
 
 @dataclass(frozen=True, slots=True)

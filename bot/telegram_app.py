@@ -66,6 +66,7 @@ from bot.posting import MAX_FILE_BYTES
 from bot.replies import Button, Document, Incoming, Reply
 from bot.runner import Runner
 from bot.telegram_errors import QuietHTTPXRequest, quiet_ptb_shutdown, reason
+from bot.telegram_groups import is_forwarded, is_group, is_service, settings_rights
 from bot.telegram_http import AiohttpRequest
 from storage import menus
 from storage.db import Database, DatabaseUnavailable
@@ -251,10 +252,12 @@ def addressed_elsewhere(text: str, username: str | None) -> bool:
 
 
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every message goes to the command layer, which knows what to do with it."""
+    """Every message goes to the command layer, which knows what to do with it; Telegram's
+    service messages (joins, pins ...) are not messages to the bot."""
     message = update.effective_message
     user = update.effective_user
-    if message is None or user is None or update.effective_chat is None:
+    chat = update.effective_chat
+    if message is None or user is None or chat is None or is_service(update):
         return
     text = message.text or message.caption or ""
     if addressed_elsewhere(text, context.bot.username):
@@ -263,11 +266,14 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     replied = message.reply_to_message
     incoming = Incoming(
         user_id=user.id,
-        chat_id=update.effective_chat.id,
+        chat_id=chat.id,
         text=text,
         first_name=user.first_name,
         reply_to_text=(replied.text or replied.caption) if replied else None,
         document=await _document(message, khabar, user.id),
+        group=is_group(chat),
+        forwarded=is_forwarded(message),
+        may_change_settings=settings_rights(context.bot, chat, user, message.sender_chat),
     )
     await send_replies(message, await khabar.handle(incoming))
 
@@ -308,8 +314,13 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if query is None or query.data is None or update.effective_chat is None:
         return
     message = query.message
+    chat = update.effective_chat
     result = await _khabar(context).handle_callback(
-        query.from_user.id, update.effective_chat.id, query.data, buttons_of(message)
+        query.from_user.id,
+        chat.id,
+        query.data,
+        buttons_of(message),
+        settings_rights(context.bot, chat, query.from_user),
     )
     try:
         await query.answer(result.toast)

@@ -129,6 +129,10 @@ UNKNOWN_COMMAND = "यह कमांड मैं नहीं पहचान
 PLAIN_TEXT_HINT = (
     "मैं बातचीत या ऐसे संदेश नहीं समझता, सिर्फ़ कमांड 🙂 ख़बरें पढ़ने के लिए /digest, सारे कमांड देखने के लिए /help भेजें।"
 )
+# A forwarded message in a private chat: it is never run, even when it reads like a command.
+FORWARDED_HINT = "आगे भेजे (फ़ॉरवर्ड किए) संदेश कमांड नहीं माने जाते। कमांड ख़ुद लिखकर भेजें: /help"
+# A group member (not one of the group's admins) tried to change the group's subscription.
+GROUP_ADMINS_ONLY = "इस ग्रुप की सेटिंग सिर्फ़ ग्रुप के एडमिन बदल सकते हैं।"
 INTERNAL_ERROR = "माफ़ कीजिए, कुछ गड़बड़ हो गई। आपका डेटा सुरक्षित है; थोड़ी देर बाद फिर कोशिश करें।"
 
 # /stats ends with the last sender run, or STATS_NO_RUN before the first one.

@@ -11,7 +11,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.commands import Khabar
 from bot.config import Settings
-from bot.replies import Document, Incoming, Reply
+from bot.replies import ChatRights, Document, Incoming, Reply, owns_chat
 from storage.db import Database
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -48,23 +48,57 @@ def khabar(db: Database, settings: Settings, clock: ManualClock) -> Khabar:
 
 
 class Chat:
-    """Talks to the command layer as one user, the way a front end does."""
+    """Talks to the command layer as one user, the way a front end does: in the user's
+    private chat, or with `chat_id` in a group where `may_change_settings` says whether
+    the user is one of its admins."""
 
-    def __init__(self, khabar: Khabar, user_id: int, first_name: str | None = "राधा") -> None:
+    def __init__(
+        self,
+        khabar: Khabar,
+        user_id: int,
+        first_name: str | None = "राधा",
+        *,
+        chat_id: int | None = None,
+        may_change_settings: ChatRights = owns_chat,
+    ) -> None:
         self.khabar = khabar
         self.user_id = user_id
         self.first_name = first_name
+        self.chat_id = user_id if chat_id is None else chat_id
+        self.may_change_settings = may_change_settings
 
     async def send(
-        self, text: str, *, reply_to_text: str | None = None, document: Document | None = None
+        self,
+        text: str,
+        *,
+        reply_to_text: str | None = None,
+        document: Document | None = None,
+        forwarded: bool = False,
     ) -> list[Reply]:
-        msg = Incoming(self.user_id, self.user_id, text, self.first_name, reply_to_text, document)
+        msg = Incoming(
+            self.user_id,
+            self.chat_id,
+            text,
+            self.first_name,
+            reply_to_text,
+            document,
+            group=self.chat_id != self.user_id,
+            forwarded=forwarded,
+            may_change_settings=self.may_change_settings,
+        )
         return await self.khabar.handle(msg)
 
     async def say(
-        self, text: str, *, reply_to_text: str | None = None, document: Document | None = None
+        self,
+        text: str,
+        *,
+        reply_to_text: str | None = None,
+        document: Document | None = None,
+        forwarded: bool = False,
     ) -> str:
-        replies = await self.send(text, reply_to_text=reply_to_text, document=document)
+        replies = await self.send(
+            text, reply_to_text=reply_to_text, document=document, forwarded=forwarded
+        )
         return "\n".join(r.text for r in replies)
 
 

@@ -26,8 +26,9 @@ class Context:
     # Called when a post left follow-up updates to send, so the front end's runner sends
     # them now rather than at its next tick.
     on_outbox: Callable[[], None] | None = None
-    # Admins who sent a bare /post: their next message is the article.
-    awaiting_post: set[int] = field(default_factory=set)
+    # (chat, admin) pairs after a bare /post: that admin's next message in that chat is the
+    # article. Per chat, so a /post typed in a group never swallows a private message.
+    awaiting_post: set[tuple[int, int]] = field(default_factory=set)
 
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.settings.admins
@@ -52,6 +53,11 @@ class Context:
 
 
 Handler = Callable[[Context, Incoming, str], Awaitable[list[Reply]]]
+
+
+def pending_post_key(msg: Incoming) -> tuple[int, int]:
+    """Whose bare /post a message may complete: the same admin in the same chat."""
+    return (msg.chat_id, msg.user_id)
 
 
 # Phones and Hindi keyboards type Devanagari digits (०७:३०); every number argument and

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.fetch import FetchError, is_url
-from bot.handlers.context import Context, number_arg
+from bot.handlers.context import Context, number_arg, pending_post_key
 from bot.posting import (
     MAX_FILE_BYTES,
     PostResult,
@@ -43,17 +43,17 @@ class BadUrl(ValueError):
 
 async def cancel(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
     """Drop a waiting /post; with none waiting, say so rather than confirm a no-op."""
-    if msg.user_id not in ctx.awaiting_post:
+    if pending_post_key(msg) not in ctx.awaiting_post:
         return [Reply(texts.NOTHING_TO_CANCEL)]
-    ctx.awaiting_post.discard(msg.user_id)
+    ctx.awaiting_post.discard(pending_post_key(msg))
     return [Reply(texts.POST_CANCELLED)]
 
 
 async def post(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
     """`/post` with the article, as a reply to it, as a file's caption, or alone (then the
-    next message is the article)."""
+    admin's next message in this chat is the article)."""
     if msg.document is None and not args and not msg.reply_to_text:
-        ctx.awaiting_post.add(msg.user_id)
+        ctx.awaiting_post.add(pending_post_key(msg))
         return [Reply(texts.POST_WAITING)]
     return await post_text(ctx, msg, args or (msg.reply_to_text or ""))
 

@@ -18,7 +18,9 @@ What it answers like Telegram (descriptions as the real Bot API server words the
 exception mapping and messages are the real ones): unknown chat, blocked/deactivated users,
 migrated groups, 429 with ``retry_after``, HTML parse errors (see :mod:`tests.support.tg_html`),
 text length, ``callback_data`` size, message-not-modified, long-poll ``getUpdates`` with offset
-confirmation and the 409 conflict of two pollers.
+confirmation and the 409 conflict of two pollers. Updates it can inject: private and group
+messages, forwarded ones, messages sent on behalf of a chat (anonymous admins, channels),
+stickers, photos and service messages; ``getChatMember`` answers each user's configured status.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from aiohttp import web
 
 from tests.support.tg_html import EntityParseError, parse_html, trim_text, utf16_len
 
-__all__ = ["ApiCall", "FakeBotAPI", "Sent", "main"]
+__all__ = ["MEMBER_STATUSES", "ApiCall", "FakeBotAPI", "Sent", "main", "photo", "sticker"]
 
 JSON = dict[str, Any]
 
@@ -330,6 +332,8 @@ class FakeBotAPI:
         self._files_by_path: dict[str, _StoredFile] = {}
         self._forbidden: dict[int, tuple[str, str]] = {}
         self._migrated: dict[int, int] = {}
+        self._users: dict[int, JSON] = {}
+        self._member_status: dict[tuple[int, int], str] = {}
         self._fail_rules: list[_FailRule] = []
         self._drop_rules: list[_DropRule] = []
         self._delay = 0.0
@@ -452,6 +456,13 @@ class FakeBotAPI:
             new_chat_id, chat_type="supergroup", title=self._chats.get(chat_id, {}).get("title")
         )
 
+    def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
+        """What ``getChatMember`` answers for ``user_id`` in group ``chat_id``: one of
+        Telegram's statuses (see :data:`MEMBER_STATUSES`); users never set are members."""
+        if status not in MEMBER_STATUSES:
+            raise ValueError(f"unknown chat member status {status!r}")
+        self._member_status[(chat_id, user_id)] = status
+
     def fail_next(
         self,
         count: int = 1,
@@ -565,6 +576,9 @@ class FakeBotAPI:
         reply_to_text: str | None = None,
         document: tuple[str, bytes, str] | None = None,
         caption: str | None = None,
+        forward_origin: JSON | None = None,
+        sender_chat_id: int | None = None,
+        fields: JSON | None = None,
     ) -> JSON:
         """Queue a ``message`` update from a user, as Telegram would deliver it.
 
@@ -573,6 +587,12 @@ class FakeBotAPI:
         that text in the chat (or to a synthetic one). ``document`` is ``(file_name, bytes,
         mime_type)``; ``getFile`` and the file URL then serve those bytes, and ``text`` (when no
         ``caption`` is given) becomes the caption.
+
+        ``forward_origin`` (a MessageOrigin, e.g. from :meth:`user_origin`) makes it a
+        forwarded message. ``sender_chat_id`` sends it on behalf of a chat: the group itself
+        (an anonymous admin, ``from`` is @GroupAnonymousBot) or a channel (``from`` is
+        @Channel_Bot). ``fields`` are added as they are: a sticker, a photo, or a service
+        message's fields (see :func:`sticker`, :func:`photo`, :meth:`push_service`).
         """
         user = self._user(user_id, first_name, username, language_code)
         chat_id = user_id if chat_id is None else chat_id
@@ -593,6 +613,18 @@ class FakeBotAPI:
             "chat": chat,
             "date": int(time.time()),
         }
+        if sender_chat_id is not None:
+            if sender_chat_id == chat_id:
+                message["from"] = dict(_GROUP_ANONYMOUS_BOT)
+            else:
+                message["from"] = dict(_CHANNEL_BOT)
+                if sender_chat_id not in self._chats:
+                    self.add_chat(sender_chat_id, chat_type="channel")
+            message["sender_chat"] = self._chats[sender_chat_id]
+        if forward_origin is not None:
+            message["forward_origin"] = forward_origin
+        if fields:
+            message.update(copy.deepcopy(fields))
         if document is not None and caption is None:
             text, caption = None, text  # a document message has a caption, never a text
         if text is not None:
@@ -610,6 +642,35 @@ class FakeBotAPI:
             message["reply_to_message"] = self._reply_target(chat_id, reply_to_text)
         self._messages[(chat_id, message["message_id"])] = message
         return self._push_update({"message": message})
+
+    def push_service(self, chat_id: int, user_id: int, kind: str) -> JSON:
+        """Queue a service message in a group: ``new_chat_members`` (``user_id`` joined),
+        ``left_chat_member`` (``user_id`` left), ``pinned_message`` (``user_id`` pinned the
+        chat's latest message) or ``new_chat_title``, shaped as Telegram sends them."""
+        user = self._user(user_id, "Test", None, None)
+        fields: JSON
+        if kind == "new_chat_members":
+            fields = {"new_chat_members": [user]}
+        elif kind == "left_chat_member":
+            fields = {"left_chat_member": user}
+        elif kind == "pinned_message":
+            latest = [m for (chat, _), m in self._messages.items() if chat == chat_id]
+            if not latest:
+                raise KeyError(f"no message in chat {chat_id} to pin")
+            fields = {"pinned_message": copy.deepcopy(latest[-1])}
+        elif kind == "new_chat_title":
+            fields = {"new_chat_title": "नया नाम"}
+        else:
+            raise ValueError(f"unknown service message {kind!r}")
+        return self.push_message(user_id, None, chat_id=chat_id, fields=fields)
+
+    def user_origin(self, user_id: int, first_name: str = "Test") -> JSON:
+        """A MessageOriginUser: the forwarded message was first sent by ``user_id``."""
+        return {
+            "type": "user",
+            "date": int(time.time()) - 3600,
+            "sender_user": self._user(user_id, first_name, None, None),
+        }
 
     def push_callback(
         self,
@@ -874,6 +935,7 @@ class FakeBotAPI:
             user["username"] = username
         if lang:
             user["language_code"] = lang
+        self._users[user_id] = user  # getChatMember answers with it
         return user
 
     def _new_message_id(self, chat_id: int) -> int:
@@ -1306,6 +1368,19 @@ class FakeBotAPI:
             "file_path": stored.file_path,
         }
 
+    async def _get_chat_member(self, params: JSON, request: web.Request) -> JSON:
+        chat = self._chat(params)
+        user_id = _as_int(params, "user_id", required=True)
+        assert user_id is not None
+        user = self._users.get(user_id)
+        if user is None:
+            raise _bad("user not found")
+        if chat["type"] == "private":
+            if user_id not in (chat["id"], self._bot_id):
+                raise _bad("user not found")
+            return _chat_member(user, "member")
+        return _chat_member(user, self._member_status.get((chat["id"], user_id), "member"))
+
     def _scope_key(self, params: JSON) -> tuple[str, str]:
         scope = params.get("scope") or {"type": "default"}
         if not isinstance(scope, dict) or not isinstance(scope.get("type"), str):
@@ -1359,6 +1434,110 @@ class FakeBotAPI:
         return True
 
 
+# ChatMember statuses, as getChatMember reports them.
+MEMBER_STATUSES = ("creator", "administrator", "member", "restricted", "left", "kicked")
+
+# Who a message sent on behalf of a chat comes "from": Telegram's service accounts.
+_GROUP_ANONYMOUS_BOT: JSON = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+_CHANNEL_BOT: JSON = {
+    "id": 136817688,
+    "is_bot": True,
+    "first_name": "Channel",
+    "username": "Channel_Bot",
+}
+
+_ADMIN_RIGHTS = (
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_pin_messages",
+)
+_NO_ADMIN_RIGHTS = (
+    "can_promote_members",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+    "can_manage_topics",
+)
+_MEMBER_PERMISSIONS = (
+    "can_send_messages",
+    "can_send_audios",
+    "can_send_documents",
+    "can_send_photos",
+    "can_send_videos",
+    "can_send_video_notes",
+    "can_send_voice_notes",
+    "can_send_polls",
+    "can_send_other_messages",
+    "can_add_web_page_previews",
+    "can_change_info",
+    "can_invite_users",
+    "can_pin_messages",
+    "can_manage_topics",
+    "can_edit_tag",
+    "can_react_to_messages",
+)
+
+
+def _chat_member(user: JSON, status: str) -> JSON:
+    """A ChatMember of each kind with the fields the Bot API always sends for it."""
+    member: JSON = {"status": status, "user": user}
+    if status == "creator":
+        member["is_anonymous"] = False
+    elif status == "administrator":
+        member.update(can_be_edited=False, is_anonymous=False)
+        member.update(dict.fromkeys(_ADMIN_RIGHTS, True))
+        member.update(dict.fromkeys(_NO_ADMIN_RIGHTS, False))
+    elif status == "restricted":
+        member.update(is_member=True, until_date=0)
+        member.update(dict.fromkeys(_MEMBER_PERMISSIONS, False))
+    elif status == "kicked":
+        member["until_date"] = 0
+    return member
+
+
+def sticker() -> JSON:
+    """A sticker message's fields (for ``push_message(fields=...)``)."""
+    return {
+        "sticker": {
+            "file_id": "CAACAgIAAxkBAAIBsticker",
+            "file_unique_id": "AgADsticker",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "👍",
+        }
+    }
+
+
+def photo(caption: str | None = None) -> JSON:
+    """A photo message's fields: the sizes Telegram keeps, and an optional caption."""
+    sizes = [
+        {
+            "file_id": f"AgACAgIAAxkBphoto{w}",
+            "file_unique_id": f"AQADphoto{w}",
+            "width": w,
+            "height": w * 3 // 4,
+            "file_size": w * 40,
+        }
+        for w in (90, 320, 800)
+    ]
+    fields: JSON = {"photo": sizes}
+    if caption is not None:
+        fields["caption"] = caption
+    return fields
+
+
 def _bot_id_from_token(token: str, default: int) -> int:
     prefix = token.split(":", 1)[0]
     return int(prefix) if prefix.isdigit() else default
@@ -1389,6 +1568,7 @@ _HANDLERS: dict[str, _Handler] = {
     "answerCallbackQuery": FakeBotAPI._answer_callback_query,
     "sendChatAction": FakeBotAPI._send_chat_action,
     "getFile": FakeBotAPI._get_file,
+    "getChatMember": FakeBotAPI._get_chat_member,
     "setMyCommands": FakeBotAPI._set_my_commands,
     "getMyCommands": FakeBotAPI._get_my_commands,
     "deleteMyCommands": FakeBotAPI._delete_my_commands,
