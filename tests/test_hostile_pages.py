@@ -6,10 +6,12 @@ subprocess for SIGTERM)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +20,8 @@ import pytest
 from bot import fetch, texts
 from bot.clock import ManualClock
 from bot.commands import Khabar
-from bot.config import Settings
+from bot.config import ConfigError, Settings
+from bot.replies import Document
 from digests.render import escape
 from storage import articles
 from storage.db import Database
@@ -91,6 +94,35 @@ async def test_a_page_that_never_finishes_ends_at_the_deadline(
         assert reply == _failed(fetch.DEADLINE_PASSED.format(seconds=1.0))
         assert await asyncio.to_thread(slow.trickle_ended.wait, TIMEOUT)  # we hung up
     assert await articles.count(db) == 0
+
+
+async def test_html_extraction_runs_off_the_event_loop(
+    db: Database,
+    settings: Settings,
+    clock: ManualClock,
+    site: Site,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Extracting a 5 MB page takes seconds: trafilatura must not run on the thread of the
+    event loop that answers every other chat. Its own log records say which thread ran it."""
+    caplog.set_level(logging.DEBUG, logger="trafilatura")
+    admin = Chat(Khabar(db, settings.with_(allow_private_urls=True), clock), ADMIN)
+    page = fixture_text("page.html")
+    assert "#1" in await admin.say(f"/post {site.base}/undefined")
+    assert "#1" in await admin.say("/post", document=Document("page.html", page.encode()))
+    assert "#1" in await admin.say("/post " + page)
+    extraction = [r for r in caplog.records if r.name.startswith("trafilatura")]
+    assert extraction, "trafilatura logged nothing at DEBUG"
+    loop_thread = threading.get_ident()
+    assert all(record.thread != loop_thread for record in extraction)
+
+
+def test_the_fetch_deadline_is_a_setting() -> None:
+    assert Settings.from_env({}).fetch_seconds == fetch.DEADLINE_SECONDS
+    assert Settings.from_env({"KHABAR_FETCH_TIMEOUT_SECONDS": "2.5"}).fetch_seconds == 2.5
+    for bad in ("0", "-1", "nan", "1e9", "soon"):
+        with pytest.raises(ConfigError, match="KHABAR_FETCH_TIMEOUT_SECONDS"):
+            Settings.from_env({"KHABAR_FETCH_TIMEOUT_SECONDS": bad})
 
 
 # ---------------------------------------------------------------- khabar ingest
