@@ -13,7 +13,7 @@ from functools import partial
 from bot import texts
 from bot.clock import Clock
 from bot.config import Settings
-from bot.fetch import fetch_page
+from bot.fetch import Fetches, fetch_page
 from bot.handlers import editing, following, reading, subscription
 from bot.handlers.context import Context, Fetcher, Handler, pending_post_key
 from bot.replies import Button, CallbackResult, ChatRights, Incoming, Reply, fit_parts, owns_chat
@@ -81,8 +81,13 @@ class Khabar:
         """`on_outbox` is called when a post left follow-up updates to send, so the front
         end's runner sends them now rather than at its next tick."""
         if fetch is None:
-            fetch = partial(fetch_page, allow_private=settings.allow_private_urls)
-        self.ctx = Context(db, settings, clock, fetch, on_outbox)
+            fetch = partial(
+                fetch_page,
+                allow_private=settings.allow_private_urls,
+                deadline=settings.fetch_seconds,
+            )
+        self.fetches = Fetches(fetch)
+        self.ctx = Context(db, settings, clock, self.fetches, on_outbox)
 
     @property
     def db(self) -> Database:
@@ -106,6 +111,11 @@ class Khabar:
 
     def is_admin(self, user_id: int) -> bool:
         return self.ctx.is_admin(user_id)
+
+    def stop_fetching(self) -> None:
+        """The front end is stopping: end the page fetches in flight (their /post is
+        answered that the bot is stopping) so shutdown need not wait for a slow site."""
+        self.fetches.close()
 
     async def handle(self, msg: Incoming) -> list[Reply]:
         """Answer one message; never raises, so no input can crash a front end."""

@@ -65,6 +65,7 @@ def parse_zone(name: str) -> ZoneInfo:
 MAX_TICK_SECONDS = 3600.0
 MAX_SEND_RATE = 1000.0
 MAX_RETRY_BASE_SECONDS = 3600.0
+MAX_FETCH_SECONDS = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,8 @@ class Settings:
     per_chat_interval: float = 1.0
     # `/post <url>` and `khabar ingest <url>` may fetch loopback/private addresses.
     allow_private_urls: bool = False
+    # The whole of one page fetch (redirects and body included), in seconds.
+    fetch_seconds: float = 30.0
     # Outbox sender: parallel sends (also the most duplicates a SIGKILL can cause), the first
     # in-run retry delay after a 5xx or network error, Telegram's paid broadcasts (up to
     # 1000 messages a second, charged in Stars: set KHABAR_SEND_RATE too), and the HTTP
@@ -130,9 +133,11 @@ class Settings:
         rate = _number(env, "KHABAR_SEND_RATE", "30", float)
         concurrency = _number(env, "KHABAR_SEND_CONCURRENCY", "8", int)
         retry_base = _number(env, "KHABAR_RETRY_BASE_SECONDS", "1", float)
+        fetch_seconds = _number(env, "KHABAR_FETCH_TIMEOUT_SECONDS", "30", float)
         for name, value, most in (
             ("KHABAR_TICK_SECONDS", tick, MAX_TICK_SECONDS),
             ("KHABAR_SEND_RATE", rate, MAX_SEND_RATE),
+            ("KHABAR_FETCH_TIMEOUT_SECONDS", fetch_seconds, MAX_FETCH_SECONDS),
         ):
             if not 0 < value <= most:
                 raise ConfigError(f"{name} शून्य से बड़ी और {most:g} तक हो; मिला: {env.get(name)!r}")
@@ -162,6 +167,7 @@ class Settings:
             retry_base=retry_base,
             paid_broadcast=_flag(env, "KHABAR_PAID_BROADCAST", False),
             allow_private_urls=_flag(env, "KHABAR_ALLOW_PRIVATE_URLS", False),
+            fetch_seconds=fetch_seconds,
             outbox_http=outbox_http,
         )
 

@@ -68,6 +68,7 @@ from bot.runner import Runner
 from bot.telegram_errors import QuietHTTPXRequest, quiet_ptb_shutdown, reason
 from bot.telegram_groups import is_forwarded, is_group, is_service, settings_rights
 from bot.telegram_http import AiohttpRequest
+from bot.telegram_order import ChatOrderedProcessor
 from storage import menus
 from storage.db import Database, DatabaseUnavailable
 
@@ -468,6 +469,8 @@ def build_application(
         # PTB's own pool sizes, with requests that keep proxies' error pages out of the log.
         .request(QuietHTTPXRequest(connection_pool_size=256))
         .get_updates_request(QuietHTTPXRequest(connection_pool_size=1))
+        # A slow /post must not keep other chats waiting; each chat stays in order.
+        .concurrent_updates(ChatOrderedProcessor())
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -678,8 +681,10 @@ async def _shut_down(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     post_stop runs even when the application never reached `start` (a signal during
     deleteWebhook): post_init may already have started the outbox runner, whose messages
     in flight must finish. A cancelled start_polling leaves the updater marked running
-    (PTB only resets that on an Exception), so `stop` is still called for it.
+    (PTB only resets that on an Exception), so `stop` is still called for it. Page fetches
+    in flight end first (see stop_fetching): their /post is told the bot is stopping.
     """
+    stop_fetching(application)
     updater = application.updater
     if updater is not None and updater.running:
         await updater.stop()
@@ -690,6 +695,14 @@ async def _shut_down(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     await application.shutdown()
     if application.post_shutdown:
         await application.post_shutdown(application)
+
+
+def stop_fetching(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """End the page fetches of /post commands in flight: `Application.stop` waits for every
+    update being handled, and a slow site would hold it up to the whole fetch deadline."""
+    khabar: Khabar | None = application.bot_data.get("khabar")
+    if khabar is not None:
+        khabar.stop_fetching()
 
 
 async def _release(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

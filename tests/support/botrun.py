@@ -19,7 +19,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.replies import Reply
 from bot.runner import Runner
-from bot.telegram_app import build_application
+from bot.telegram_app import build_application, stop_fetching
 from digests.model import Digested, Fact
 from storage import articles, deliveries, stories, subscribers
 from storage.db import Database
@@ -81,6 +81,7 @@ class LiveBot:
         if app is None:
             return
         self.app = None
+        stop_fetching(app)
         if self.poll and app.updater is not None and app.updater.running:
             await app.updater.stop()
         await app.stop()
