@@ -2,6 +2,7 @@
 
     python benchmarks/crash_restart.py                    # 5000 subscribers, one SIGKILL
     python benchmarks/crash_restart.py --subscribers 20000 --kills 3
+    python benchmarks/crash_restart.py --subscribers 1500 --rate 30 --window-limit 30
 
 The bot runs as a real `khabar run` process (real clock, the 07:00 tick writing a personal
 digest per subscriber into the outbox while the sender works it) against a FakeBotAPI in
@@ -40,6 +41,8 @@ async def main(args: argparse.Namespace) -> int:
         async with FakeBotAPI() as api:
             api.add_chats(chats)
             api.set_delay(args.delay)
+            if args.window_limit:
+                api.limit_window(args.window_limit)
             result = await crash_and_restart(
                 api,
                 db_path,
@@ -49,8 +52,11 @@ async def main(args: argparse.Namespace) -> int:
                 rate=args.rate,
                 timeout=args.timeout,
             )
+            busiest, refused = api.busiest(), api.faults["window_exceeded"]
     print(f"khabar run, SIGKILL after {', '.join(map(str, points))} digests accepted, restart:")
     print("\n".join(result.lines()))
+    print(f"busiest second     {busiest}  (sendMessage calls in any 1 s window)")
+    print(f"window 429s        {refused}")
     bound = result.kills * result.concurrency
     ok = result.lost == 0 and result.duplicated <= bound and result.pending_after == 0
     print("OK" if ok else f"FAILED: lost must be 0 and duplicated at most {bound}")
@@ -65,5 +71,8 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--rate", type=float, default=1000.0, help="KHABAR_SEND_RATE")
     parser.add_argument("--delay", type=float, default=0.01, help="server answer delay, s")
+    parser.add_argument(
+        "--window-limit", type=int, default=0, help="server: 429 beyond N sends in any 1 s"
+    )
     parser.add_argument("--timeout", type=float, default=600.0)
     sys.exit(asyncio.run(main(parser.parse_args())))

@@ -10,11 +10,13 @@ How a run works, and why:
   state) right after Telegram accepts it, before it sends anything else (workers that
   finish together share one transaction). A SIGKILL therefore resends at most the messages
   that were in flight, one per worker: at most `concurrency` duplicates.
-* Pacing: a global pacer spaces sends to `rate` a second (a 429 pauses it for everyone for
-  its retry_after); a per-chat gate keeps one chat to one message per `per_chat_interval`.
-  A delivery that has to wait for its chat (the next part of a long digest, a second
-  delivery to the same chat) is parked on a timer and its worker takes other work, so
-  pacing one chat never slows the broadcast.
+* Pacing: a global pacer keeps every attempt (first sends, retries, plain-text resends) to
+  at most `rate` in any one-second window, from the first send after start (a 429 pauses
+  it for everyone for its retry_after); a per-chat gate keeps one chat to one message per
+  `per_chat_interval` and a group to `group_per_minute`. Both outlive a run. A delivery
+  that has to wait for its chat (the next part of a long digest, a second delivery to the
+  same chat) is parked on a timer and its worker takes other work, so pacing one chat
+  never slows the broadcast.
 * Each failure maps to an action (see the DeliveryError subclasses): 429 pauses everyone
   and retries; 5xx and network errors retry with doubling delays, then go back to the
   database with a longer backoff, failing after `max_attempts`; a gone chat (403, not
@@ -28,6 +30,7 @@ How a run works, and why:
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import heapq
 import html
@@ -130,40 +133,137 @@ async def _sleep(seconds: float, stop: asyncio.Event) -> None:
         raise Stopped
 
 
-class Pacer:
-    """Spaces sends to `rate` a second overall; a 429 pauses everyone for its retry_after.
+# Margin for the way from here to Telegram: `rate` sends are spread over 1 + GUARD seconds,
+# so sends that arrive up to GUARD seconds closer together than they left (network jitter,
+# a busy event loop on either side) still never put more than `rate` in one second.
+GUARD = 0.1
+# How early a send may leave against its even schedule: the timer slack of an event loop
+# (epoll rounds waits up to the millisecond), so that at 1000 sends a second waking a
+# little late does not lower the rate, and small enough that sends never bunch.
+_SLACK = 0.005
+# Waits shorter than this are plain sleeps (checked for a stop after): a cheap timer.
+_SHORT_WAIT = 0.05
 
-    Each caller reserves the next free slot and sleeps until it, so sends leave evenly
-    spaced (Telegram counts a burst as flooding). After a pause, slots restart from the end
-    of the pause, one interval apart, not as a burst of everything that waited.
+
+class Pacer:
+    """At most `rate` sends in any one-second window, from the first send on.
+
+    Two rules, both on the times sends are let go, read when each is let go (never reserved
+    ahead: a waiter that wakes late, on a busy event loop or in a slow start-up, sends late
+    and counts as late, so late wake-ups never bunch up, and a new pacer has no allowance
+    to spend in a burst):
+
+    * an even schedule, one send every `spacing` = (1 + GUARD) / rate seconds (a virtual
+      scheduling leaky bucket, at most `_SLACK` early, so sends never leave in bursts);
+    * a sliding-window log of the last `limit` sends: a send waits until the oldest of them
+      is `window` old (1 + GUARD seconds at an integer rate), whatever the schedule says.
+
+    Waiters go one at a time, in order. Every attempt comes through here: first sends,
+    later parts, retries after a 429, a 5xx or a network error, plain-text resends. A 429
+    pauses everyone for its retry_after; after it, the schedule restarts from the end of
+    the pause, not as a burst of everything that waited.
     """
 
     def __init__(self, rate: float) -> None:
-        self.interval = 1.0 / rate if 0 < rate < math.inf else 0.0
-        self._next = 0.0
+        self.limit = max(1, math.floor(rate)) if 0 < rate < math.inf else 0
+        self.window = (1.0 + GUARD) * self.limit / rate if self.limit else 0.0
+        self.spacing = self.window / self.limit if self.limit else 0.0
+        self._sent: collections.deque[float] = collections.deque(maxlen=self.limit or 1)
+        self._scheduled = 0.0  # when the next send is due on the even schedule
         self._paused_until = 0.0
+        self._turn = asyncio.Lock()
 
     async def wait(self, stop: asyncio.Event) -> None:
-        while True:
-            now = time.monotonic()
-            if now < self._paused_until:
-                await _sleep(self._paused_until - now, stop)
-                continue
-            if self.interval == 0.0:
-                if stop.is_set():
-                    raise Stopped
-                return
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-            await _sleep(slot - now, stop)
-            if time.monotonic() >= self._paused_until:
-                return  # else a 429 arrived while we waited: wait it out too
+        if stop.is_set():
+            raise Stopped
+        if not self.limit and time.monotonic() >= self._paused_until:
+            return
+        async with self._turn:
+            while True:
+                now = time.monotonic()
+                due = self._due()
+                if now >= due:
+                    break
+                if due - now < _SHORT_WAIT:
+                    await asyncio.sleep(due - now)
+                    if stop.is_set():
+                        raise Stopped
+                else:
+                    await _sleep(due - now, stop)
+            if self.limit:
+                self._sent.append(now)
+                self._scheduled = max(self._scheduled, now) + self.spacing
+
+    def _due(self) -> float:
+        if not self.limit:
+            return self._paused_until
+        due = max(self._paused_until, self._scheduled - min(_SLACK, self.spacing))
+        if len(self._sent) == self.limit:
+            due = max(due, self._sent[0] + self.window)
+        return due
 
     def pause(self, seconds: float) -> None:
         self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+        self._scheduled = max(self._scheduled, self._paused_until)
 
     def paused_for(self) -> float:
         return max(0.0, self._paused_until - time.monotonic())
+
+
+class ChatGate:
+    """When each chat may get its next message: one per `interval` seconds, and a group or
+    channel (negative id) at most `group_limit` in any `group_window` seconds.
+
+    It belongs to the sender, not to one run, so a run that starts right after another
+    (new deliveries came due) still spaces a chat's messages. Every attempt counts, failed
+    ones included: the interval runs from Telegram's answer, so the next message to a chat
+    arrives at least `interval` after the previous one whatever the network does.
+    """
+
+    def __init__(self, interval: float, group_limit: int, group_window: float) -> None:
+        self.interval = interval
+        self.group_limit = group_limit
+        self.group_window = group_window * (1.0 + GUARD)
+        self._ready: dict[int, float] = {}  # chat -> monotonic time it may get a message
+        self._groups: dict[int, collections.deque[float]] = {}  # group -> recent send times
+        self._sends = 0
+
+    @property
+    def active(self) -> bool:
+        return self.interval > 0
+
+    def wait_for(self, chat: int, now: float) -> float:
+        """Seconds until `chat` may get a message (a message in flight: one interval)."""
+        ready = self._ready.get(chat, 0.0)
+        if ready == math.inf:
+            return self.interval
+        return max(0.0, ready - now)
+
+    def busy(self, chat: int) -> None:
+        """A message to `chat` is on its way: nothing else goes to it until the answer."""
+        self._ready[chat] = math.inf
+
+    def free(self, chat: int) -> None:
+        """Nothing was sent after all (the sender is stopping)."""
+        self._ready.pop(chat, None)
+
+    def answered(self, chat: int, now: float) -> None:
+        ready = now + self.interval
+        if chat < 0 and self.group_limit > 0:
+            log = self._groups.setdefault(chat, collections.deque(maxlen=self.group_limit))
+            log.append(now)
+            if len(log) == self.group_limit:
+                ready = max(ready, log[0] + self.group_window)
+        self._ready[chat] = ready
+        self._sends += 1
+        if self._sends % 1024 == 0:
+            self._prune(now)
+
+    def _prune(self, now: float) -> None:
+        for chat in [c for c, t in self._ready.items() if t <= now]:
+            del self._ready[chat]
+        for chat in [c for c, log in self._groups.items() if log[-1] <= now - self.group_window]:
+            del self._groups[chat]
 
 
 @dataclass
@@ -176,6 +276,7 @@ class _Job:
     index: int
     quick: int = 0  # network/5xx retries of the current part within this run
     limited: int = 0  # 429s for the current part within this run
+    plain: bool = False  # Telegram could not parse the current part's HTML: send it as text
 
 
 @dataclass
@@ -184,7 +285,9 @@ class Sender:
     transport: Transport
     clock: Clock
     rate: float = 30.0
-    per_chat_interval: float = 1.0
+    per_chat_interval: float = 1.0  # 0 turns per-chat pacing off (groups' limit too)
+    group_per_minute: int = 20  # Telegram's limit for one group or channel...
+    group_window: float = 60.0  # ...in any window of this many seconds
     concurrency: int = 8
     max_attempts: int = 8
     quick_retries: int = 3
@@ -196,6 +299,7 @@ class Sender:
     page_size: int = 256
     only_chat: int | None = None
     _pacer: Pacer = field(init=False)
+    _gate: ChatGate = field(init=False)
     _lock: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
     _stop: asyncio.Event = field(init=False, default_factory=asyncio.Event)
     # Most jobs held in memory at once during the last run: stays at the window size
@@ -204,6 +308,7 @@ class Sender:
 
     def __post_init__(self) -> None:
         self._pacer = Pacer(self.rate)
+        self._gate = ChatGate(self.per_chat_interval, self.group_per_minute, self.group_window)
 
     # ------------------------------------------------------------------ control
 
@@ -271,7 +376,23 @@ class Sender:
         reply = job.parts[job.index]
         report = run.report
         try:
-            await self._send_with_fallback(chat_id, reply, report)
+            if job.plain:
+                await self.transport.send(
+                    chat_id, Reply(plain_text(reply.text), reply.buttons), plain=True
+                )
+            else:
+                await self.transport.send(chat_id, reply)
+        except BadEntities as exc:
+            if job.plain:  # plain text has no entities to parse: never loop on it
+                await deliveries.fail(self.db, job.item.id, str(exc))
+                report.failed += 1
+                return False
+            # Resent as plain text rather than lost; through the pacers like any attempt.
+            log.error("HTML rejected for chat %s, resending as plain text: %s", chat_id, exc)
+            report.plain_fallbacks += 1
+            job.plain = True
+            run.requeue(job)
+            return True
         except RateLimited as exc:
             report.retried += 1
             report.rate_limited += 1
@@ -305,6 +426,7 @@ class Sender:
             return False
         job.index += 1
         job.quick = job.limited = 0
+        job.plain = False
         report.sent += 1
         done = job.index == len(job.parts)
         await run.progress.record(job.item.id, job.index, done)
@@ -313,16 +435,6 @@ class Sender:
             return False
         run.requeue(job)  # the chat gate spaces the next part
         return True
-
-    async def _send_with_fallback(self, chat_id: int, reply: Reply, report: SendReport) -> None:
-        try:
-            await self.transport.send(chat_id, reply)
-        except BadEntities as exc:
-            log.error("HTML rejected for chat %s, resending as plain text: %s", chat_id, exc)
-            report.plain_fallbacks += 1
-            await self.transport.send(
-                chat_id, Reply(plain_text(reply.text), reply.buttons), plain=True
-            )
 
     async def _moved(self, run: _Run, job: _Job, new_chat_id: int) -> bool:
         """The group became a supergroup: move the subscriber (ON UPDATE CASCADE carries
@@ -435,14 +547,12 @@ class _Run:
         self.producing = True
         self.finished = asyncio.Event()
         self.progress = _Progress(sender.db, sender.clock)
-        self.gate: dict[int, float] = {}  # chat -> monotonic time it may get a message
         # Chats found gone in this run: their jobs already queued are dropped (the database
         # already has them failed) instead of each meeting the same 403.
         self.gone: set[int] = set()
         self.parked: list[tuple[float, int, _Job]] = []  # heap of jobs waiting for a time
         self._seq = itertools.count()
         self._timer = asyncio.Event()
-        self._sends = 0
 
     async def execute(self) -> None:
         sender = self.sender
@@ -545,32 +655,25 @@ class _Run:
                 )
                 self.report.deliveries_done += 1
             return False
-        interval = sender.per_chat_interval
         chat = job.chat_id
-        if interval > 0:
-            now = time.monotonic()
-            ready = self.gate.get(chat, 0.0)
-            if ready > now:
-                self.park(job, interval if ready == math.inf else ready - now)
+        gate = sender._gate
+        if gate.active:
+            wait = gate.wait_for(chat, time.monotonic())
+            if wait > 0:
+                self.park(job, wait)
                 return True
-            # Busy until Telegram answers; the interval counts from the answer, so the next
-            # message to this chat arrives at least `interval` after this one whatever the
-            # network does with either.
-            self.gate[chat] = math.inf
+            gate.busy(chat)
+        attempted = False
         try:
             await sender._pacer.wait(sender._stop)
+            attempted = True
             return await sender._step(self, job)
         finally:
-            if interval > 0:
-                self.gate[chat] = time.monotonic() + interval
-                self._sends += 1
-                if self._sends % 1024 == 0:
-                    self._prune_gate()
-
-    def _prune_gate(self) -> None:
-        now = time.monotonic()
-        for chat in [c for c, t in self.gate.items() if t <= now]:
-            del self.gate[chat]
+            if gate.active:
+                if attempted:
+                    gate.answered(chat, time.monotonic())
+                else:
+                    gate.free(chat)
 
     # ------------------------------------------------------------------ bookkeeping
 

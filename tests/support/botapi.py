@@ -39,7 +39,7 @@ import signal
 import socket
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Self
@@ -48,7 +48,16 @@ from aiohttp import web
 
 from tests.support.tg_html import EntityParseError, parse_html, trim_text, utf16_len
 
-__all__ = ["MEMBER_STATUSES", "ApiCall", "FakeBotAPI", "Sent", "main", "photo", "sticker"]
+__all__ = [
+    "MEMBER_STATUSES",
+    "ApiCall",
+    "FakeBotAPI",
+    "Sent",
+    "busiest_window",
+    "main",
+    "photo",
+    "sticker",
+]
 
 JSON = dict[str, Any]
 
@@ -216,6 +225,27 @@ class _Bucket:
 
 
 @dataclass
+class _Window:
+    """A sliding-window rule: at most ``limit`` calls of ``methods`` in any ``seconds``."""
+
+    limit: int
+    seconds: float
+    methods: frozenset[str]
+    arrivals: deque[float] = field(default_factory=deque)  # of calls still inside the window
+
+
+def busiest_window(times: Iterable[float], seconds: float = 1.0) -> int:
+    """The most of ``times`` that fall in any half-open window ``[t, t + seconds)``."""
+    ordered = sorted(times)
+    most = start = 0
+    for end, at in enumerate(ordered):
+        while ordered[start] <= at - seconds:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
+
+
+@dataclass
 class _Limits:
     per_chat_per_sec: float
     per_chat_burst: int
@@ -342,6 +372,7 @@ class FakeBotAPI:
         self._chat_buckets: dict[int, _Bucket] = {}
         self._group_buckets: dict[int, _Bucket] = {}
         self._global_bucket: _Bucket | None = None
+        self._window: _Window | None = None
         self._waiters: list[tuple[Callable[[], bool], asyncio.Future[None]]] = []
         self._poll_waiter: asyncio.Future[str] | None = None
         self._closing = False
@@ -524,8 +555,50 @@ class FakeBotAPI:
         self._global_bucket = None
 
     def disable_limits(self) -> None:
-        """Stop enforcing :meth:`enforce_limits`."""
+        """Stop enforcing :meth:`enforce_limits` and :meth:`limit_window`."""
         self._limits = None
+        self._window = None
+
+    def limit_window(
+        self,
+        limit: int = 30,
+        seconds: float = 1.0,
+        methods: Iterable[str] = ("sendMessage",),
+    ) -> None:
+        """Answer 429 to a call of ``methods`` that arrives when ``limit`` of them already
+        arrived in the last ``seconds``: no window of that length, wherever it starts, may
+        hold more. Unlike :meth:`enforce_limits` there is no bucket to spend at start, so a
+        burst is caught whenever it comes (the first second of a restarted bot included).
+
+        Every arrival counts, whatever it is answered (a 429, an injected 5xx): each is a
+        request Telegram's front end saw. ``retry_after`` is the whole seconds until the
+        oldest call in the window leaves it; refusals are counted in
+        ``faults["window_exceeded"]``, and :meth:`busiest` tells the worst window seen.
+        """
+        self._window = _Window(limit, seconds, frozenset(methods))
+
+    def busiest(self, method: str = "sendMessage", seconds: float = 1.0) -> int:
+        """The most ``method`` calls that arrived in any ``seconds`` window, refused ones
+        included."""
+        return busiest_window((c.at for c in self.requests if c.method == method), seconds)
+
+    def _check_window(self, method: str, now: float) -> ApiError | None:
+        window = self._window
+        if window is None or method not in window.methods:
+            return None
+        arrivals = window.arrivals
+        while arrivals and arrivals[0] <= now - window.seconds:
+            arrivals.popleft()
+        arrivals.append(now)
+        if len(arrivals) <= window.limit:
+            return None
+        retry_after = max(1, math.ceil(arrivals[0] + window.seconds - now))
+        return ApiError(
+            429,
+            f"Too Many Requests: retry after {retry_after}",
+            kind="window_exceeded",
+            parameters={"retry_after": retry_after},
+        )
 
     def clear_faults(self) -> None:
         """Forget every injected fault (blocks, migrations, pending failures, delay, limits)."""
@@ -535,6 +608,7 @@ class FakeBotAPI:
         self._drop_rules.clear()
         self._delay = 0.0
         self._limits = None
+        self._window = None
 
     def reset_records(self) -> None:
         """Forget what was recorded (sent, requests, counters), keep chats and messages."""
@@ -818,12 +892,16 @@ class FakeBotAPI:
             params = await self._read_params(request)
         except (ValueError, UnicodeDecodeError):
             return self._error_response(method, None, _bad("can't parse request body"))
+        arrived = time.monotonic()
         self.requests.append(
-            ApiCall(method, params, time.monotonic(), request.method, request.match_info["token"])
+            ApiCall(method, params, arrived, request.method, request.match_info["token"])
         )
         self._bot_id = _bot_id_from_token(request.match_info["token"], self._bot_id)
         self._notify()
         chat_id = _loose_chat_id(params.get("chat_id"))
+        over = self._check_window(method, arrived)
+        if over is not None:
+            return self._error_response(method, chat_id, over)
 
         if self._take_drop(method):
             self.faults["dropped"] += 1
@@ -1596,7 +1674,8 @@ def _control_routes(api: FakeBotAPI) -> list[tuple[str, str, Callable[[web.Reque
     GET ``sent`` (messages, per-chat counts, fault counters), ``counts`` (totals only),
     ``requests``, ``commands``, ``updates``; POST ``<action>`` with a JSON object of keyword
     arguments, where action is one of add_chat, add_chats, block, unblock, deactivate, kick,
-    migrate, fail_next, drop_next, set_delay, enforce_limits, disable_limits, clear_faults,
+    migrate, fail_next, drop_next, set_delay, enforce_limits, disable_limits, limit_window,
+    clear_faults,
     reset_records, push_message (``document`` as ``{"file_name", "mime_type",
     "content"|"content_base64"}``), push_callback.
     """
@@ -1635,6 +1714,7 @@ def _control_routes(api: FakeBotAPI) -> list[tuple[str, str, Callable[[web.Reque
                 "duplicated": sum(n - 1 for n in per_chat.values() if n > 1),
                 "first_at": min(times, default=None),
                 "last_at": max(times, default=None),
+                "busiest_second": api.busiest(),
                 "faults": dict(api.faults),
                 "requests_by_method": dict(Counter(c.method for c in api.requests)),
             }
@@ -1661,6 +1741,7 @@ def _control_routes(api: FakeBotAPI) -> list[tuple[str, str, Callable[[web.Reque
         "set_delay": api.set_delay,
         "enforce_limits": api.enforce_limits,
         "disable_limits": api.disable_limits,
+        "limit_window": api.limit_window,
         "clear_faults": api.clear_faults,
         "reset_records": api.reset_records,
         "push_message": api.push_message,
@@ -1711,6 +1792,8 @@ async def _serve(args: argparse.Namespace) -> None:
         api.enforce_limits(
             args.per_chat_per_sec, args.global_per_sec, per_chat_burst=args.per_chat_burst
         )
+    if args.window_limit:
+        api.limit_window(args.window_limit)
     if args.delay:
         api.set_delay(args.delay)
     if args.chats:
@@ -1735,6 +1818,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--per-chat-per-sec", type=float, default=1.0)
     parser.add_argument("--per-chat-burst", type=int, default=3)
     parser.add_argument("--global-per-sec", type=float, default=30.0)
+    parser.add_argument(
+        "--window-limit", type=int, default=0, help="429 beyond N sendMessage in any 1 s window"
+    )
     parser.add_argument("--delay", type=float, default=0.0, help="seconds before each answer")
     parser.add_argument("--chats", default="", help="comma-separated chat ids to know up front")
     parser.add_argument(
