@@ -95,31 +95,40 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def _read_input(target: str) -> Source:
+    """One article from a file or standard input ("-"), read to at most the size cap."""
     from pathlib import Path
 
-    from bot.posting import source_from_file
+    from bot.inputs import read_file, read_stream
+    from bot.posting import MAX_FILE_BYTES, source_from_file
     from bot.replies import Document
 
     if target == "-":
-        data = sys.stdin.buffer.read()
-        return source_from_file(Document("stdin.txt", data))
-    path = Path(target)
-    return source_from_file(Document(path.name, path.read_bytes()))
+        name, got = "stdin.txt", read_stream(sys.stdin.buffer, MAX_FILE_BYTES)
+    else:
+        name, got = Path(target).name, read_file(target, MAX_FILE_BYTES)
+    return source_from_file(Document(name, got.data, too_large=got.too_large))
 
 
 def _os_reason(exc: OSError) -> str:
     """A short Hindi reason for a file that cannot be read, instead of "[Errno 2] ..."."""
+    from bot import texts
+    from bot.inputs import NotARegularFile
+
+    if isinstance(exc, NotARegularFile):
+        return texts.FILE_NOT_REGULAR
     if isinstance(exc, FileNotFoundError):
-        return "फ़ाइल नहीं मिली"
+        return texts.FILE_NOT_FOUND
     if isinstance(exc, IsADirectoryError):
-        return "यह फ़ोल्डर है, फ़ाइल नहीं"
+        return texts.FILE_IS_FOLDER
     if isinstance(exc, PermissionError):
-        return "पढ़ने की अनुमति नहीं"
-    return f"पढ़ी नहीं जा सकी ({exc.strerror or type(exc).__name__})"
+        return texts.FILE_NO_PERMISSION
+    return texts.FILE_UNREADABLE.format(detail=exc.strerror or type(exc).__name__)
 
 
 def _file_error(target: str, exc: OSError) -> str:
-    return f"फ़ाइल नहीं पढ़ी जा सकी: {target}: {_os_reason(exc)}"
+    from bot import texts
+
+    return texts.CLI_FILE_ERROR.format(path=target, reason=_os_reason(exc))
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
@@ -154,30 +163,44 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_lines(target: str) -> Iterator[str]:
-    """Lines of a file, or of standard input for "-", decoded as UTF-8 (bad bytes replaced)."""
+# A JSONL line longer than this is skipped unread: a whole article (MAX_INPUT_CHARS
+# characters, each written as a 6-byte \\u escape) still fits.
+MAX_JSONL_LINE = 16 * 1024 * 1024
+
+
+def _open_lines(target: str) -> Iterator[str | None]:
+    """Lines of a file or pipe, or of standard input for "-", decoded as UTF-8 (bad bytes
+    replaced); None stands for a line over MAX_JSONL_LINE bytes."""
+    from bot.inputs import bounded_lines, open_input
+
     if target == "-":
-        for raw in sys.stdin.buffer:
-            yield raw.decode("utf-8", "replace")
+        yield from _decoded(bounded_lines(sys.stdin.buffer, MAX_JSONL_LINE))
         return
-    with open(target, "rb") as handle:
-        for raw in handle:
-            yield raw.decode("utf-8", "replace")
+    with open_input(target, pipes=True) as handle:
+        yield from _decoded(bounded_lines(handle, MAX_JSONL_LINE))
+
+
+def _decoded(lines: Iterator[bytes | None]) -> Iterator[str | None]:
+    for raw in lines:
+        yield None if raw is None else raw.decode("utf-8", "replace")
 
 
 def _summarize_jsonl(target: str) -> int:
     """One output line per non-blank input line, in order; bad lines get {"id", "error"}."""
-    from digests.batch import digest_line
+    from digests.batch import LINE_TOO_LONG, digest_line
 
     # One encoder for the run: json.dumps(row, ensure_ascii=False) builds one per line. A
     # result is a fresh tree of dicts, lists and strings, never circular: the check for
     # cycles (an id kept per container) is skipped, a tenth of the encoding (4.4 -> 3.8 ms
-    # on dev's 835 results).
-    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    # on dev's 835 results). digest_line never returns NaN or infinities; allow_nan=False
+    # makes sure no line is ever written that strict JSON readers refuse.
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False, allow_nan=False).encode
     out = sys.stdout.buffer
     try:
         for line in _open_lines(target):
-            if line and not line.isspace():  # (line.strip() copied every line to tell)
+            if line is None:
+                out.write((encode(LINE_TOO_LONG) + "\n").encode("utf-8"))
+            elif line and not line.isspace():  # (line.strip() copied every line to tell)
                 out.write((encode(digest_line(line)) + "\n").encode("utf-8"))
         out.flush()
     except BrokenPipeError:
@@ -205,6 +228,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for line in _open_lines(args.refs):
             if args.limit is not None and len(references) >= args.limit:
                 break
+            if line is None:
+                skipped += 1
+                continue
             if not line.strip():
                 continue
             try:
@@ -224,87 +250,100 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-# Why an article was not stored, in the Hindi the rest of the CLI speaks: `summarize` prints
-# these on stderr, `ingest` in the last column of its error lines.
-NOT_HINDI = "यह लेख हिंदी में नहीं लगता"
-NO_SENTENCES = "लेख में पढ़ने लायक कोई वाक्य नहीं मिला"
-ONLY_TEXT_FILES = "सिर्फ़ .txt, .md या .html फ़ाइल (5 MB तक) चाहिए"
-NOT_UTF8 = "फ़ाइल UTF-8 टेक्स्ट नहीं लगती"
-ONLY_HTTP = "सिर्फ़ http:// या https:// वाले पते खोले जा सकते हैं"
-EMPTY_FOLDER = "इस फ़ोल्डर में कोई लेख (.txt, .md, .html) नहीं मिला"
-
-
 def _reason(exc: Exception) -> str:
-    """The short Hindi reason an ingest error line ends with (never a class name)."""
+    """The short Hindi reason an error line ends with (never a class name): why an article
+    was not stored, in the Hindi the rest of the CLI speaks."""
+    import sqlite3
+
+    from bot import texts
     from bot.fetch import FetchError
     from bot.posting import UndecodableFile, UnsupportedFile
-    from digests.article import NotHindi
+    from digests.article import ArticleError, NotHindi
 
     if isinstance(exc, FetchError):
         return exc.reason
     if isinstance(exc, OSError):
         return _os_reason(exc)
     if isinstance(exc, UnsupportedFile):
-        return ONLY_TEXT_FILES
+        return texts.ONLY_TEXT_FILES
     if isinstance(exc, UndecodableFile):
-        return NOT_UTF8
+        return texts.NOT_UTF8
     if isinstance(exc, NotHindi):
-        return NOT_HINDI
-    return NO_SENTENCES
+        return texts.NOT_HINDI
+    if isinstance(exc, ArticleError):
+        return texts.NO_SENTENCES
+    if isinstance(exc, sqlite3.Error):
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL:
+            return texts.DISK_FULL
+        return texts.STORE_FAILED.format(detail=exc)
+    return texts.UNEXPECTED_ERROR
 
 
 def _expand(targets: Sequence[str]) -> Iterator[tuple[str, str | None]]:
     """(target, None) for each article to store, (target, reason) for one that cannot be:
-    a folder without articles is an error, not silence."""
+    a folder without articles is an error, not silence, and so is a target that cannot
+    even be looked at."""
+    import logging
+
+    for target in targets:
+        try:
+            found = _articles_in(target)
+        except Exception as exc:
+            logging.getLogger(__name__).debug("could not look at %s", target, exc_info=True)
+            found = [(target, _reason(exc))]
+        yield from found
+
+
+def _articles_in(target: str) -> list[tuple[str, str | None]]:
+    """What one ingest target stands for, as `_expand` yields it."""
     import re
     from pathlib import Path
 
+    from bot import texts
     from bot.fetch import is_url
     from bot.posting import HTML_SUFFIXES, TEXT_SUFFIXES
 
-    for target in targets:
-        path = Path(target)
-        if target == "-" or is_url(target):
-            yield target, None
-        elif re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", target):
-            yield target, ONLY_HTTP
-        elif path.is_dir():
-            found = False
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES:
-                    found = True
-                    yield str(child), None
-            if not found:
-                yield target, EMPTY_FOLDER
-        else:
-            yield target, None
+    path = Path(target)
+    if target == "-" or is_url(target):
+        return [(target, None)]
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", target):
+        return [(target, texts.ONLY_HTTP)]
+    if path.is_dir():
+        found: list[tuple[str, str | None]] = [
+            (str(child), None)
+            for child in sorted(path.rglob("*"))
+            if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES
+        ]
+        return found or [(target, texts.EMPTY_FOLDER)]
+    return [(target, None)]
 
 
 async def _ingest_source(target: str, allow_private: bool) -> Source:
     """The raw article behind one ingest target: standard input, a URL or a file."""
-    from pathlib import Path
-
     from bot.fetch import fetch_page, is_url
-    from bot.posting import source_from_file, source_from_html
-    from bot.replies import Document
+    from bot.posting import source_from_html
 
-    if target == "-":
-        # Standard input is one plain-text (or HTML) article, as in `summarize -`.
-        return source_from_file(Document("stdin.txt", sys.stdin.buffer.read()))
     if is_url(target):
         page = await fetch_page(target, allow_private=allow_private)
         return source_from_html(page, target)
-    path = Path(target)
-    return source_from_file(Document(path.name, path.read_bytes()))
+    # Standard input ("-") is one plain-text (or HTML) article, as in `summarize -`.
+    return _read_input(target)
 
 
 async def _ingest(settings: Settings, targets: Sequence[str]) -> int:
-    """Store each target; one tab-separated line per article, errors included (README)."""
+    """Store each target; one tab-separated line per article, errors included (README).
+
+    Whatever goes wrong with one target (a page, a file, a full disk) becomes that target's
+    error line and the run goes on: the remaining targets may well succeed, and each
+    deserves its own line. The traceback of an unexpected error is logged only with -v.
+    """
+    import logging
+
     from bot.clock import SystemClock
-    from bot.fetch import FetchError
-    from bot.posting import UndecodableFile, UnsupportedFile, post_article
-    from digests.article import ArticleError
+    from bot.posting import post_article
     from storage.db import Database
+
+    log = logging.getLogger(__name__)
 
     clock = SystemClock()
     failures = 0
@@ -314,7 +353,8 @@ async def _ingest(settings: Settings, targets: Sequence[str]) -> int:
                 try:
                     source = await _ingest_source(target, settings.allow_private_urls)
                     result = await post_article(db, source, posted_by=None, now=clock.now())
-                except (OSError, FetchError, UnsupportedFile, UndecodableFile, ArticleError) as exc:
+                except Exception as exc:
+                    log.debug("could not ingest %s", target, exc_info=True)
                     problem = _reason(exc)
                 else:
                     state = "duplicate" if result.duplicate else "new"
@@ -328,6 +368,9 @@ async def _ingest(settings: Settings, targets: Sequence[str]) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     import asyncio
 
+    # A file name that is not UTF-8 reaches Python as lone surrogates; written back as
+    # the same bytes, its line names the file as the shell does instead of crashing print.
+    sys.stdout.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
     return asyncio.run(_ingest(_settings(args), args.targets))
 
 

@@ -201,3 +201,21 @@ MOVED = "✅ लेख {article} अब कहानी <b>#{story}</b> «{title
 MOVE_SAME = "लेख {article} पहले से कहानी #{story} में है।"
 SPLIT_DONE = "✅ लेख {article} अब अलग कहानी <b>#{story}</b> «{title}» है।"
 SPLIT_ALONE = "लेख {article} अपनी कहानी #{story} में अकेला है, अलग करने को कुछ नहीं।"
+
+# The `khabar` command line: plain text on a terminal, no HTML. `summarize` prints a reason
+# on stderr; `ingest` ends its error lines with one, so each stays one short line.
+CLI_FILE_ERROR = "फ़ाइल नहीं पढ़ी जा सकी: {path}: {reason}"
+FILE_NOT_FOUND = "फ़ाइल नहीं मिली"
+FILE_IS_FOLDER = "यह फ़ोल्डर है, फ़ाइल नहीं"
+FILE_NO_PERMISSION = "पढ़ने की अनुमति नहीं"
+FILE_NOT_REGULAR = "यह साधारण फ़ाइल नहीं (FIFO, डिवाइस या सॉकेट), इसे पढ़ा नहीं जाता"
+FILE_UNREADABLE = "पढ़ी नहीं जा सकी ({detail})"
+NOT_HINDI = "यह लेख हिंदी में नहीं लगता"
+NO_SENTENCES = "लेख में पढ़ने लायक कोई वाक्य नहीं मिला"
+ONLY_TEXT_FILES = "सिर्फ़ .txt, .md या .html फ़ाइल (5 MB तक) चाहिए"
+NOT_UTF8 = "फ़ाइल UTF-8 टेक्स्ट नहीं लगती"
+ONLY_HTTP = "सिर्फ़ http:// या https:// वाले पते खोले जा सकते हैं"
+EMPTY_FOLDER = "इस फ़ोल्डर में कोई लेख (.txt, .md, .html) नहीं मिला"
+DISK_FULL = "डिस्क भर गई है, लेख सहेजा नहीं गया"
+STORE_FAILED = "डेटाबेस में लिखा नहीं जा सका ({detail})"
+UNEXPECTED_ERROR = "अनचाही गड़बड़ हुई, लेख सहेजा नहीं गया (ब्योरे के लिए khabar -v ingest ...)"

@@ -173,7 +173,10 @@ class Database:
             try:
                 yield self.conn
             except BaseException:
-                await self.conn.execute("ROLLBACK")
+                # SQLite itself rolls back on some errors (a full disk, an I/O error); a
+                # second ROLLBACK would fail and hide the error that matters.
+                if self.conn.in_transaction:
+                    await self.conn.execute("ROLLBACK")
                 raise
             else:
                 await self.conn.execute("COMMIT")
