@@ -154,16 +154,42 @@ class Database:
         return int(row[0]) if row else 0
 
     async def migrate(self) -> None:
-        """Apply each migration newer than PRAGMA user_version in its own transaction."""
+        """Apply each migration newer than PRAGMA user_version in its own transaction.
+
+        Several processes may open a new database at once (`khabar ingest` started in
+        parallel, the bot and the terminal chat): the version is read again inside each
+        migration's write transaction, so one process applies it and the others, waiting
+        on the write lock, see it done and skip it instead of creating the tables twice.
+        A database from a newer Khabar is refused before anything is written to it.
+        """
+        known = _migrations()
+        latest = known[-1][0] if known else 0
         current = await self.schema_version()
-        for version, sql in _migrations():
+        self._refuse_newer(current, latest)
+        if current == latest:
+            return
+        for version, sql in known:
             if version <= current:
                 continue
-            log.info("applying schema migration %03d", version)
             async with self.transaction():
+                current = await self.schema_version()
+                self._refuse_newer(current, latest)
+                if version <= current:
+                    continue
+                log.info("applying schema migration %03d", version)
                 for statement in _statements(sql):
                     await self.conn.execute(statement)
                 await self.conn.execute(f"PRAGMA user_version = {version:d}")
+
+    def _refuse_newer(self, found: int, latest: int) -> None:
+        """A schema this version does not know could mean anything: writing to it may
+        corrupt what a newer Khabar stored, so the operator is told to upgrade instead."""
+        if found > latest:
+            raise DatabaseUnavailable(
+                self.path,
+                f"डेटाबेस का स्कीमा {found} ख़बर के नए संस्करण का है, यह संस्करण {latest} तक "
+                "ही जानता है: ख़बर को अपडेट करें (डेटाबेस में कुछ नहीं बदला गया)",
+            )
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
