@@ -75,10 +75,19 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from bot import texts
     from bot.telegram_app import StartupError, run
+    from storage.runlock import AlreadyRunning, hold_run_lock
 
     try:
-        run(settings)
+        # Held for the whole run, before the database opens or Telegram is contacted: a
+        # second bot on the same outbox would send every message twice.
+        with hold_run_lock(settings.db_path):
+            run(settings)
+    except AlreadyRunning as exc:
+        holder = "" if exc.pid is None else texts.ALREADY_RUNNING_HOLDER.format(pid=exc.pid)
+        print(texts.ALREADY_RUNNING.format(holder=holder, path=exc.path), file=sys.stderr)
+        return 2
     except StartupError as exc:
         # Token-free by construction, and a traceback would tell the operator nothing more.
         print(exc, file=sys.stderr)

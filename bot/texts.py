@@ -197,3 +197,11 @@ MOVED = "✅ लेख {article} अब कहानी <b>#{story}</b> «{title
 MOVE_SAME = "लेख {article} पहले से कहानी #{story} में है।"
 SPLIT_DONE = "✅ लेख {article} अब अलग कहानी <b>#{story}</b> «{title}» है।"
 SPLIT_ALONE = "लेख {article} अपनी कहानी #{story} में अकेला है, अलग करने को कुछ नहीं।"
+
+# `khabar run` when another one already runs on the same database (one line, exit 2).
+ALREADY_RUNNING = (
+    "ख़बर इस डेटाबेस पर पहले से चल रहा है{holder}: {path}। एक डेटाबेस पर एक ही khabar run "
+    "चल सकता है (दो हों तो हर डाइजेस्ट दो बार जाता है): पहले वाला रोकें या --db से दूसरा "
+    "डेटाबेस दें।"
+)
+ALREADY_RUNNING_HOLDER = " (प्रक्रिया {pid})"

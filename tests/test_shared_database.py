@@ -1,17 +1,23 @@
-"""Several `khabar` processes on one database file, each a real subprocess: first opens that
-race on the migrations, and a database a newer Khabar wrote."""
+"""Several `khabar` processes on one database file, each a real subprocess: two bots on one
+outbox, first opens that race on the migrations, and a database a newer Khabar wrote."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
-from storage.db import _migrations
+from storage.db import Database, _migrations
+from storage.runlock import lock_path
 from tests.conftest import FIXTURES
+from tests.support.botapi import FakeBotAPI
+from tests.support.botrun import TOKEN
+from tests.support.crash import prepare
 
 TIMEOUT = 60
 LATEST = _migrations()[-1][0]
@@ -96,3 +102,103 @@ def test_every_command_refuses_a_database_from_a_newer_khabar(tmp_path: Path) ->
         assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST + 1
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
     conn.close()
+
+
+# ---------------------------------------------------------------- one bot per database
+
+
+def _bot_env(api: FakeBotAPI, db: Path) -> dict[str, str]:
+    return _env(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=api.base_url,
+        KHABAR_DB=str(db),
+        KHABAR_TICK_SECONDS="0.2",
+        KHABAR_SEND_RATE="500",
+        KHABAR_PAID_BROADCAST="1",
+    )
+
+
+async def _start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "bot.cli", "run"),
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+async def _stop(
+    proc: asyncio.subprocess.Process, sig: int | None = signal.SIGTERM
+) -> tuple[int, str]:
+    """Signal a bot (if it still runs; None: wait for it to end by itself) and return its
+    exit code and everything it logged."""
+    if sig is not None and proc.returncode is None:
+        proc.send_signal(sig)
+    assert proc.stderr is not None
+    err = await asyncio.wait_for(proc.stderr.read(), TIMEOUT)
+    return await asyncio.wait_for(proc.wait(), TIMEOUT), err.decode()
+
+
+def _refusal(err: str, db: Path) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("ख़बर इस डेटाबेस पर पहले से चल रहा है"), lines[0]
+    assert str(db) in lines[0], lines[0]
+    return lines[0]
+
+
+async def _outbox_empty(db_path: Path) -> None:
+    async with Database(db_path) as db:
+        while await db.scalar("SELECT count(*) FROM deliveries WHERE state = 'pending'"):
+            await asyncio.sleep(0.05)
+
+
+async def test_two_bots_started_at_once_send_each_digest_once(tmp_path: Path) -> None:
+    db = tmp_path / "k.db"
+    chats = await prepare(db, 200)
+    async with FakeBotAPI() as api:
+        api.add_chats(chats)
+        api.set_delay(0.01)  # several sends in flight at once, as with the real Telegram
+        env = _bot_env(api, db)
+        bots = [await _start_bot(env), await _start_bot(env)]
+        first_exit = [asyncio.create_task(bot.wait()) for bot in bots]
+        done, _ = await asyncio.wait(first_exit, timeout=TIMEOUT, return_when="FIRST_COMPLETED")
+        await api.wait_for(lambda sent: {s.chat_id for s in sent} >= set(chats), timeout=TIMEOUT)
+        await asyncio.wait_for(_outbox_empty(db), TIMEOUT)
+        await asyncio.sleep(0.5)  # a second sender's copies would arrive by now
+        counts = api.count_by_chat()
+        results = [await _stop(bot) for bot in bots]
+    assert all(counts.get(chat) == 1 for chat in chats), sorted(set(counts.values()))
+    assert len(done) == 1, [err for _, err in results]  # one refused, one kept running
+    (refused,) = [i for i, bot in enumerate(bots) if first_exit[i] in done]
+    code, err = results[refused]
+    assert code == 2, err
+    line = _refusal(err, db)
+    winner = bots[1 - refused]
+    # Started together, the refusal may come before the winner wrote its pid down.
+    assert "प्रक्रिया" not in line or f"(प्रक्रिया {winner.pid})" in line, line
+    assert results[1 - refused][0] == 0, results[1 - refused][1]
+    for _, text in results:
+        assert "Traceback" not in text and "locked" not in text, text
+
+
+async def test_the_run_lock_dies_with_a_killed_bot(tmp_path: Path) -> None:
+    db = tmp_path / "k.db"
+    async with FakeBotAPI() as api:
+        env = _bot_env(api, db)
+        first = await _start_bot(env)
+        await api.wait_for_request("getUpdates", timeout=TIMEOUT)
+        second = await _start_bot(env)
+        code, err = await _stop(second, sig=None)
+        assert code == 2, err
+        assert f"(प्रक्रिया {first.pid})" in _refusal(err, db)
+        assert (await _stop(first, signal.SIGKILL))[0] == -signal.SIGKILL
+        polls = len(api.calls("getUpdates"))
+        restarted = await _start_bot(env)  # no stale lock to clear by hand
+        await api.wait_for_request("getUpdates", count=polls + 1, timeout=TIMEOUT)
+        assert restarted.returncode is None
+        code, err = await _stop(restarted)
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert lock_path(db).read_text() == ""  # no pid left behind after a clean stop
