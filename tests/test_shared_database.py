@@ -1,10 +1,13 @@
 """Several `khabar` processes on one database file, each a real subprocess: two bots on one
-outbox, first opens that race on the migrations, and a database a newer Khabar wrote."""
+outbox, first opens that race on the migrations, a writer that holds the database for
+long, and a database a newer Khabar wrote."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
+import logging
 import os
 import signal
 import sqlite3
@@ -12,7 +15,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from storage.db import Database, _migrations
+import pytest
+
+from bot.cli import _short_busy_error
+from storage.db import Database, DatabaseUnavailable, _migrations
 from storage.runlock import lock_path
 from tests.conftest import FIXTURES
 from tests.support.botapi import FakeBotAPI
@@ -118,26 +124,46 @@ def _bot_env(api: FakeBotAPI, db: Path) -> dict[str, str]:
     )
 
 
-async def _start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "bot.cli", "run"),
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+class _Bots:
+    """`khabar run` subprocesses, each logging to its own file (a pipe nobody reads could
+    fill and stall it); any still running when the block ends is killed."""
 
+    def __init__(self, env: dict[str, str], logs: Path) -> None:
+        self.env = env
+        self.logs = logs
+        self.procs: dict[asyncio.subprocess.Process, Path] = {}
 
-async def _stop(
-    proc: asyncio.subprocess.Process, sig: int | None = signal.SIGTERM
-) -> tuple[int, str]:
-    """Signal a bot (if it still runs; None: wait for it to end by itself) and return its
-    exit code and everything it logged."""
-    if sig is not None and proc.returncode is None:
-        proc.send_signal(sig)
-    assert proc.stderr is not None
-    err = await asyncio.wait_for(proc.stderr.read(), TIMEOUT)
-    return await asyncio.wait_for(proc.wait(), TIMEOUT), err.decode()
+    async def start(self) -> asyncio.subprocess.Process:
+        log = self.logs / f"bot{len(self.procs)}.log"
+        with log.open("wb") as out:
+            proc = await asyncio.create_subprocess_exec(
+                *(sys.executable, "-m", "bot.cli", "run"),
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=out,
+            )
+        self.procs[proc] = log
+        return proc
+
+    async def stop(
+        self, proc: asyncio.subprocess.Process, sig: int | None = signal.SIGTERM
+    ) -> tuple[int, str]:
+        """Signal a bot (if it still runs; None: wait for it to end by itself) and return
+        its exit code and everything it logged."""
+        if sig is not None and proc.returncode is None:
+            proc.send_signal(sig)
+        code = await asyncio.wait_for(proc.wait(), TIMEOUT)
+        return code, self.procs[proc].read_text(encoding="utf-8")
+
+    async def __aenter__(self) -> _Bots:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        for proc in self.procs:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
 
 
 def _refusal(err: str, db: Path) -> str:
@@ -160,15 +186,16 @@ async def test_two_bots_started_at_once_send_each_digest_once(tmp_path: Path) ->
     async with FakeBotAPI() as api:
         api.add_chats(chats)
         api.set_delay(0.01)  # several sends in flight at once, as with the real Telegram
-        env = _bot_env(api, db)
-        bots = [await _start_bot(env), await _start_bot(env)]
-        first_exit = [asyncio.create_task(bot.wait()) for bot in bots]
-        done, _ = await asyncio.wait(first_exit, timeout=TIMEOUT, return_when="FIRST_COMPLETED")
-        await api.wait_for(lambda sent: {s.chat_id for s in sent} >= set(chats), timeout=TIMEOUT)
-        await asyncio.wait_for(_outbox_empty(db), TIMEOUT)
-        await asyncio.sleep(0.5)  # a second sender's copies would arrive by now
-        counts = api.count_by_chat()
-        results = [await _stop(bot) for bot in bots]
+        async with _Bots(_bot_env(api, db), tmp_path) as run:
+            bots = [await run.start(), await run.start()]
+            first_exit = [asyncio.create_task(bot.wait()) for bot in bots]
+            done, _ = await asyncio.wait(first_exit, timeout=TIMEOUT, return_when="FIRST_COMPLETED")
+            everyone = set(chats)
+            await api.wait_for(lambda sent: {s.chat_id for s in sent} >= everyone, TIMEOUT)
+            await asyncio.wait_for(_outbox_empty(db), TIMEOUT)
+            await asyncio.sleep(0.5)  # a second sender's copies would arrive by now
+            counts = api.count_by_chat()
+            results = [await run.stop(bot) for bot in bots]
     assert all(counts.get(chat) == 1 for chat in chats), sorted(set(counts.values()))
     assert len(done) == 1, [err for _, err in results]  # one refused, one kept running
     (refused,) = [i for i, bot in enumerate(bots) if first_exit[i] in done]
@@ -185,20 +212,93 @@ async def test_two_bots_started_at_once_send_each_digest_once(tmp_path: Path) ->
 
 async def test_the_run_lock_dies_with_a_killed_bot(tmp_path: Path) -> None:
     db = tmp_path / "k.db"
-    async with FakeBotAPI() as api:
-        env = _bot_env(api, db)
-        first = await _start_bot(env)
+    async with FakeBotAPI() as api, _Bots(_bot_env(api, db), tmp_path) as run:
+        first = await run.start()
         await api.wait_for_request("getUpdates", timeout=TIMEOUT)
-        second = await _start_bot(env)
-        code, err = await _stop(second, sig=None)
+        second = await run.start()
+        code, err = await run.stop(second, sig=None)
         assert code == 2, err
         assert f"(प्रक्रिया {first.pid})" in _refusal(err, db)
-        assert (await _stop(first, signal.SIGKILL))[0] == -signal.SIGKILL
+        assert (await run.stop(first, signal.SIGKILL))[0] == -signal.SIGKILL
         polls = len(api.calls("getUpdates"))
-        restarted = await _start_bot(env)  # no stale lock to clear by hand
+        restarted = await run.start()  # no stale lock to clear by hand
         await api.wait_for_request("getUpdates", count=polls + 1, timeout=TIMEOUT)
         assert restarted.returncode is None
-        code, err = await _stop(restarted)
+        code, err = await run.stop(restarted)
     assert code == 0, err
     assert "Traceback" not in err
     assert lock_path(db).read_text() == ""  # no pid left behind after a clean stop
+
+
+# ---------------------------------------------------------------- a long writer elsewhere
+
+
+def _hold_write_lock(db: Path) -> sqlite3.Connection:
+    """Another process's long write transaction, as an operator's sqlite3 shell holds it."""
+    conn = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    conn.execute("BEGIN IMMEDIATE")
+    return conn
+
+
+def test_ingest_waits_for_another_writer_instead_of_failing(tmp_path: Path) -> None:
+    db = tmp_path / "k.db"
+    article = _article(tmp_path)
+    assert _finish(_khabar("ingest", "--db", str(db), str(article)))[0] == 0  # schema made
+    holder = _hold_write_lock(db)
+    other = tmp_path / "monsoon.txt"
+    other.write_text((FIXTURES / "monsoon.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    proc = _khabar("ingest", "--db", str(db), str(other))
+    assert proc.stderr is not None
+    try:
+        waiting = proc.stderr.readline()  # blocks until ingest has waited out busy_timeout
+        assert "कोई और प्रक्रिया लिख रही है" in waiting, waiting
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    code, out, err = _finish(proc)
+    assert code == 0, waiting + err
+    assert out.split("\t")[1] == "new", out
+    assert "Traceback" not in err and "Traceback" not in waiting
+
+
+async def test_a_writer_past_all_patience_is_one_database_line(tmp_path: Path) -> None:
+    db_path = tmp_path / "k.db"
+    async with Database(db_path):
+        pass
+    holder = _hold_write_lock(db_path)
+    try:
+        with pytest.raises(DatabaseUnavailable) as caught:
+            async with Database(db_path, busy_patience=0) as db:
+                await db.conn.execute("PRAGMA busy_timeout = 50")
+                await db.execute("DELETE FROM stories")
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    assert caught.value.path == str(db_path)
+    assert "किसी और प्रक्रिया ने रोक रखा है" in caught.value.reason
+
+
+def test_a_logged_database_is_locked_is_one_line_without_traceback() -> None:
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.addFilter(_short_busy_error)
+    log = logging.getLogger("khabar.test.busy")
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        try:
+            raise sqlite3.OperationalError("database is locked")
+        except sqlite3.OperationalError:
+            log.exception("outbox sender failed; retrying on the next tick")
+        try:
+            raise ValueError("something else")
+        except ValueError:
+            log.exception("other failure")
+    finally:
+        log.removeHandler(handler)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == (
+        "outbox sender failed; retrying on the next tick: "
+        "डेटाबेस किसी और प्रक्रिया ने रोक रखा है (database is locked)"
+    )
+    assert lines[1] == "other failure" and lines[2].startswith("Traceback")  # others keep it
