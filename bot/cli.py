@@ -17,6 +17,7 @@ from functools import partial
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    import logging
     from collections.abc import Iterator, Sequence
 
     from bot.config import Settings
@@ -59,11 +60,26 @@ def _logging(verbose: bool, default: str, quiet_libraries: bool = False) -> None
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     if not verbose:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_short_busy_error)
         # The digest tick runs every 30 s; APScheduler would log each run at INFO.
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
         if quiet_libraries:
             for name in CHATTY_LIBRARIES:
                 logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _short_busy_error(record: logging.LogRecord) -> bool:
+    """A logged "database is locked" as one line: another process held the database's
+    write lock past the storage layer's patience, and its traceback tells nothing more."""
+    failure = record.exc_info[1] if record.exc_info else None
+    if type(failure).__module__ == "sqlite3" and any(
+        word in str(failure).lower() for word in ("locked", "busy")
+    ):
+        record.msg = f"{record.getMessage()}: डेटाबेस किसी और प्रक्रिया ने रोक रखा है ({failure})"
+        record.args = None
+        record.exc_info = record.exc_text = None
+    return True
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -75,10 +91,19 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from bot import texts
     from bot.telegram_app import StartupError, run
+    from storage.runlock import AlreadyRunning, hold_run_lock
 
     try:
-        run(settings)
+        # Held for the whole run, before the database opens or Telegram is contacted: a
+        # second bot on the same outbox would send every message twice.
+        with hold_run_lock(settings.db_path):
+            run(settings)
+    except AlreadyRunning as exc:
+        holder = "" if exc.pid is None else texts.ALREADY_RUNNING_HOLDER.format(pid=exc.pid)
+        print(texts.ALREADY_RUNNING.format(holder=holder, path=exc.path), file=sys.stderr)
+        return 2
     except StartupError as exc:
         # Token-free by construction, and a traceback would tell the operator nothing more.
         print(exc, file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import time, timedelta
@@ -36,6 +37,35 @@ def parse_hhmm(text: str) -> time:
     if not (minutes.isascii() and minutes.isdigit() and len(minutes) == 2):
         raise ValueError(text)
     return time(int(hours), int(minutes))
+
+
+# Telegram user ids "have at most 52 significant bits" (Bot API, User.id): anything larger
+# is a typo, and would only fail once `khabar run` asks Telegram about that chat.
+MAX_USER_ID = 2**52 - 1
+_USER_ID = re.compile(r"[0-9]+")
+
+
+def parse_admins(raw: str) -> frozenset[int]:
+    """Comma-separated ASCII decimal user ids, spaces allowed around the commas only.
+
+    Spaces inside an id are an error rather than removed ("111 222" is two people, not
+    user 111222), and so are digits int() would take from other scripts (Devanagari "१"),
+    signs, and ids outside Telegram's range: each would make the wrong person an admin or
+    nobody at all. Empty items (a trailing comma) are allowed.
+    """
+    admins: set[int] = set()
+    for item in raw.split(","):
+        part = item.strip(" \t")
+        if not part:
+            continue
+        if not _USER_ID.fullmatch(part) or not 0 < int(part) <= MAX_USER_ID:
+            raise ConfigError(
+                "KHABAR_ADMINS में टेलीग्राम यूज़र आईडी (1 से 4503599627370495 तक के अंक) "
+                f"अल्पविराम से अलग करके दें, जैसे 111111111,222222222; ग़लत: {part!r} "
+                f"(पूरा मान: {raw!r})"
+            )
+        admins.add(int(part))
+    return frozenset(admins)
 
 
 # Files some systems' zoneinfo folders hold beside the zones: not places a reader lives in.
@@ -100,14 +130,7 @@ class Settings:
         """Read and check every setting; ConfigError's message is Hindi and names the
         variable, because the CLI shows it as it is to an operator who set it."""
         env = os.environ if env is None else env
-        raw_admins = env.get("KHABAR_ADMINS", "")
-        try:
-            admins = frozenset(int(part) for part in raw_admins.replace(" ", "").split(",") if part)
-        except ValueError as exc:
-            raise ConfigError(
-                "KHABAR_ADMINS में टेलीग्राम यूज़र आईडी (अंक) अल्पविराम से अलग करके दें, "
-                f"जैसे 111111111,222222222; मिला: {raw_admins!r}"
-            ) from exc
+        admins = parse_admins(env.get("KHABAR_ADMINS", ""))
         tz = env.get("KHABAR_TZ", DEFAULT_TZ)
         digest_time = env.get("KHABAR_DIGEST_TIME", DEFAULT_DIGEST_TIME)
         try:

@@ -219,3 +219,11 @@ EMPTY_FOLDER = "इस फ़ोल्डर में कोई लेख (.txt
 DISK_FULL = "डिस्क भर गई है, लेख सहेजा नहीं गया"
 STORE_FAILED = "डेटाबेस में लिखा नहीं जा सका ({detail})"
 UNEXPECTED_ERROR = "अनचाही गड़बड़ हुई, लेख सहेजा नहीं गया (ब्योरे के लिए khabar -v ingest ...)"
+
+# `khabar run` when another one already runs on the same database (one line, exit 2).
+ALREADY_RUNNING = (
+    "ख़बर इस डेटाबेस पर पहले से चल रहा है{holder}: {path}। एक डेटाबेस पर एक ही khabar run "
+    "चल सकता है (दो हों तो हर डाइजेस्ट दो बार जाता है): पहले वाला रोकें या --db से दूसरा "
+    "डेटाबेस दें।"
+)
+ALREADY_RUNNING_HOLDER = " (प्रक्रिया {pid})"

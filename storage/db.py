@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -39,6 +40,18 @@ class DatabaseUnavailable(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+# How long SQLite itself waits for another process's write lock, and how long a write
+# goes on retrying after that (see Database._patiently): Khabar's own transactions take
+# milliseconds, so only a long migration or an operator's open transaction waits this long.
+BUSY_TIMEOUT_MS = 5000
+BUSY_PATIENCE = 60.0
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
 def _check_path(path: Path) -> None:
@@ -89,8 +102,9 @@ class Database:
     read while the bot writes.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, busy_patience: float = BUSY_PATIENCE) -> None:
         self.path = str(path)
+        self.busy_patience = busy_patience
         self._conn: aiosqlite.Connection | None = None
         # One writer at a time: a statement from another task must not land inside (and
         # roll back with) someone else's open transaction on the shared connection.
@@ -122,10 +136,11 @@ class Database:
             raise
         try:
             self._conn.row_factory = aiosqlite.Row
+            # First: switching a new file to WAL waits for the lock like any write.
+            await self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
             await self._conn.execute("PRAGMA journal_mode = WAL")
             await self._conn.execute("PRAGMA foreign_keys = ON")
             await self._conn.execute("PRAGMA synchronous = NORMAL")
-            await self._conn.execute("PRAGMA busy_timeout = 5000")
             await self.migrate()
             # Work a migration left for Python (story signatures need the text pipeline).
             from storage.linking import backfill
@@ -146,30 +161,62 @@ class Database:
     async def __aenter__(self) -> Database:
         return await self.open()
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: object
+    ) -> None:
+        """Close; an SQLite error that ended the block becomes DatabaseUnavailable, so a
+        command shows one line naming the database rather than a traceback."""
         await self.close()
+        if isinstance(exc, sqlite3.Error):
+            raise DatabaseUnavailable(self.path, _sqlite_reason(exc)) from exc
 
     async def schema_version(self) -> int:
         row = await self.fetchone("PRAGMA user_version")
         return int(row[0]) if row else 0
 
     async def migrate(self) -> None:
-        """Apply each migration newer than PRAGMA user_version in its own transaction."""
+        """Apply each migration newer than PRAGMA user_version in its own transaction.
+
+        Several processes may open a new database at once (`khabar ingest` started in
+        parallel, the bot and the terminal chat): the version is read again inside each
+        migration's write transaction, so one process applies it and the others, waiting
+        on the write lock, see it done and skip it instead of creating the tables twice.
+        A database from a newer Khabar is refused before anything is written to it.
+        """
+        known = _migrations()
+        latest = known[-1][0] if known else 0
         current = await self.schema_version()
-        for version, sql in _migrations():
+        self._refuse_newer(current, latest)
+        if current == latest:
+            return
+        for version, sql in known:
             if version <= current:
                 continue
-            log.info("applying schema migration %03d", version)
             async with self.transaction():
+                current = await self.schema_version()
+                self._refuse_newer(current, latest)
+                if version <= current:
+                    continue
+                log.info("applying schema migration %03d", version)
                 for statement in _statements(sql):
                     await self.conn.execute(statement)
                 await self.conn.execute(f"PRAGMA user_version = {version:d}")
+
+    def _refuse_newer(self, found: int, latest: int) -> None:
+        """A schema this version does not know could mean anything: writing to it may
+        corrupt what a newer Khabar stored, so the operator is told to upgrade instead."""
+        if found > latest:
+            raise DatabaseUnavailable(
+                self.path,
+                f"डेटाबेस का स्कीमा {found} ख़बर के नए संस्करण का है, यह संस्करण {latest} तक "
+                "ही जानता है: ख़बर को अपडेट करें (डेटाबेस में कुछ नहीं बदला गया)",
+            )
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any error; use the yielded connection."""
         async with self._write_lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
+            await self._patiently("BEGIN IMMEDIATE")
             try:
                 yield self.conn
             except BaseException:
@@ -184,10 +231,32 @@ class Database:
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one write in autocommit mode; returns the affected row count."""
         async with self._write_lock:
-            cur = await self.conn.execute(sql, tuple(params))
+            cur = await self._patiently(sql, tuple(params))
             count = cur.rowcount
             await cur.close()
             return count
+
+    async def _patiently(self, sql: str, params: tuple[Any, ...] = ()) -> aiosqlite.Cursor:
+        """Run a statement that takes the write lock, waiting out another process's writes.
+
+        Another process (khabar ingest, the terminal chat, a migration, an operator's
+        sqlite3 shell) may hold the write lock longer than SQLite's busy_timeout. A failed
+        attempt changed nothing, so it is tried again, with one WARNING line per wait, until
+        `busy_patience` has passed; only then does "database is locked" reach the caller.
+        """
+        started = time.monotonic()
+        while True:
+            try:
+                return await self.conn.execute(sql, params)
+            except sqlite3.OperationalError as exc:
+                waited = time.monotonic() - started
+                if not _is_busy(exc) or waited >= self.busy_patience:
+                    raise
+                log.warning(
+                    "डेटाबेस %s में कोई और प्रक्रिया लिख रही है (%.0f सेकंड से); इंतज़ार जारी",
+                    self.path,
+                    waited,
+                )
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
         async with self.conn.execute(sql, tuple(params)) as cur:

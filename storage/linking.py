@@ -250,6 +250,10 @@ async def backfill(db: Database) -> int:
         return 0
     stories = 0
     async with db.transaction() as tx:
+        # Another process opening the database at the same time may have done it already.
+        async with tx.execute("SELECT value FROM link_meta WHERE name = 'backfill_pending'") as cur:
+            if not await cur.fetchone():
+                return 0
         for table in ("story_terms", "story_profiles", "term_df"):
             await tx.execute(f"DELETE FROM {table}")
         await tx.execute("UPDATE link_meta SET value = 0 WHERE name = 'articles'")
