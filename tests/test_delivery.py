@@ -128,11 +128,13 @@ async def test_429_pauses_every_send_for_retry_after_then_delivers_once(
         calls = sorted(c.at for c in api.calls("sendMessage"))
         limited = calls[0]  # the first request got the 429
         # Requests already on the wire may land just after it; then nothing for a second.
-        assert not [t for t in calls if limited + 0.1 < t < limited + 0.95]
+        assert not [t for t in calls if limited + 0.3 < t < limited + 0.95]
         assert calls[-1] >= limited + 0.95
-        report = await deliveries.latest_report(bot.db)
-        assert report is not None
-        assert (report.messages, report.rate_limited, report.failed) == (len(CHATS), 1, 0)
+        # The pause may end one sender run and the rest go out in the next: add them up.
+        totals = await bot.db.fetchone(
+            "SELECT sum(messages), sum(rate_limited), sum(failed) FROM delivery_reports"
+        )
+        assert totals is not None and tuple(totals) == (len(CHATS), 1, 0)
 
 
 async def test_server_errors_and_dropped_connections_are_retried_and_delivered_once(
