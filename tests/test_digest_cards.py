@@ -145,3 +145,33 @@ async def test_scheduled_digests_still_flow_after_a_story_changed_between_ticks(
     clock.advance(timedelta(hours=2))
     out = await outbox.flush()
     assert OPENED in out and REPORTS in out
+
+
+async def test_the_morning_tick_reads_no_table_whole(tmp_path: Path, clock: ManualClock) -> None:
+    """Every query the tick makes is an index search: its cost per reader follows the
+    window and the reader, not the archive or the readership."""
+    now = clock.now()
+    statements: list[str] = []
+    async with Database(tmp_path / "k.db") as db:
+        await add_subscribers(db, range(1, 6), now=now - timedelta(days=2), next_at=now)
+        for hours in (100, 30, 2):  # one article older than the window
+            await add_article(
+                db,
+                "ख़बर",
+                "ख़बर है।",
+                facts=(Fact("where", "पटना"),),
+                now=now - timedelta(hours=hours),
+            )
+        await db.conn.set_trace_callback(statements.append)
+        await enqueue_due_digests(db, now, grace=timedelta(hours=3))
+        await db.conn.set_trace_callback(None)
+        reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        assert len(reads) >= 5
+        for sql in reads:
+            plan = " | ".join(r[3] for r in await db.fetchall("EXPLAIN QUERY PLAN " + sql))
+            scans = [
+                step
+                for step in plan.split(" | ")
+                if step.startswith("SCAN") and "VIRTUAL TABLE" not in step
+            ]
+            assert not scans, f"{sql}\n{plan}"
