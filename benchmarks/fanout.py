@@ -2,6 +2,7 @@
 
     python benchmarks/fanout.py                      # 1k, 10k, 100k + a paced run of 300
     python benchmarks/fanout.py --sizes 1000,10000 --paced 0 --tick-sizes ""
+    python benchmarks/fanout.py --tick-only --tick-sizes 1000,10000 --profile /tmp/tick
 
 For each size a fresh database is generated (subscribers, and one outbox row per subscriber
 holding a real rendered digest), a fresh FakeBotAPI runs as its own process
@@ -18,23 +19,29 @@ The paced run starts the server with Telegram-like limits (1 msg/s per chat afte
 3, 30 msg/s overall) and the bot at its defaults (30/s, 1 s per chat): achieved rate and
 429s received (target 0).
 
-The tick that *writes* the digests into the outbox is measured separately (--tick-sizes):
-it builds a personal digest per subscriber.
+The tick that *writes* the digests into the outbox is measured separately (--tick-sizes,
+--tick-only): on a realistic archive (benchmarks/archive.py: 100k articles stored, 1,000
+stories in the 3-day window, readers who received earlier mornings, 10% following running
+stories) it builds every due subscriber's personal digest, in a fresh process that reports
+digests queued per second, CPU per digest and RSS (optionally tracemalloc's peak).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
 import math
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -59,6 +66,15 @@ STORIES = [
 
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _proc_mb(field: str) -> float:
+    """VmRSS (now) or VmHWM (peak) of this process: unlike ru_maxrss, not inherited from
+    the parent that forked it (which built the archive in memory)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def _cpu() -> float:
@@ -294,28 +310,101 @@ async def _server_alone(messages: int, text: str, concurrency: int = 16) -> dict
 # ---------------------------------------------------------------------- the tick
 
 
-async def _tick(size: int) -> float:
-    """Digests written into the outbox per second by the 07:00 tick (personal digests)."""
+async def _tick_child(args: argparse.Namespace) -> None:
+    """Runs in a fresh process: the 07:00 tick over a prepared archive, measured."""
     from bot.schedule import enqueue_due_digests
-    from digests.model import Fact
     from storage.db import Database
-    from tests.support.botrun import add_article, add_subscribers
+
+    async with Database(args.db) as db:
+        rss_start = _proc_mb("VmRSS")
+        if args.tracemalloc:
+            tracemalloc.start()
+        profiler = cProfile.Profile() if args.profile else None
+        cpu0, t0 = _cpu(), time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
+        report = await enqueue_due_digests(db, NOW, grace=timedelta(hours=3))
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
+        seconds, cpu = time.perf_counter() - t0, _cpu() - cpu0
+        traced = tracemalloc.get_traced_memory()[1] / 2**20 if args.tracemalloc else 0.0
+        parts = await db.scalar(
+            "SELECT avg(json_array_length(parts)) FROM deliveries WHERE kind = 'digest'"
+        )
+    print(
+        json.dumps(
+            {
+                "enqueued": report.enqueued,
+                "due": report.due,
+                "seconds": seconds,
+                "cpu": cpu,
+                "rss_start_mb": rss_start,
+                "rss_peak_mb": _proc_mb("VmHWM"),
+                "traced_peak_mb": traced,
+                "parts": parts or 0.0,
+            }
+        )
+    )
+
+
+async def _tick(size: int, archive: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Digests written into the outbox per second by the 07:00 tick, in a fresh process."""
+    from benchmarks.archive import Shape, add_readers
 
     with tempfile.TemporaryDirectory() as tmp:
-        async with Database(Path(tmp) / "tick.db") as db:
-            for n, (title, summary) in enumerate(STORIES):
-                await add_article(
-                    db,
-                    title,
-                    summary * 3,
-                    facts=(Fact("number", f"{n + 2} करोड़"),),
-                    now=NOW - timedelta(hours=n + 1),
-                )
-            await add_subscribers(db, range(1, size + 1), now=NOW - timedelta(days=1), next_at=NOW)
-            t0 = time.perf_counter()
-            report = await enqueue_due_digests(db, NOW, grace=timedelta(hours=3))
-            assert report.enqueued == size
-            return size / (time.perf_counter() - t0)
+        db = Path(tmp) / "tick.db"
+        shutil.copyfile(archive, db)
+        t0 = time.perf_counter()
+        await add_readers(db, NOW, size, Shape(stored=args.stored))
+        built = time.perf_counter() - t0
+        command = [sys.executable, __file__, "--tick-child", "--db", str(db)]
+        if args.profile:
+            command += ["--profile", f"{args.profile}.{size}"]
+        if args.tracemalloc:
+            command.append("--tracemalloc")
+        out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    result.update(size=size, built=built)
+    return result
+
+
+async def _ticks(args: argparse.Namespace) -> None:
+    from benchmarks.archive import Shape, build_archive
+
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp) / "archive.db"
+        t0 = time.perf_counter()
+        await build_archive(archive, NOW, Shape(stored=args.stored))
+        print(
+            f"\ntick: archive of {args.stored} articles, 1000 stories in the 3-day window, "
+            f"built in {time.perf_counter() - t0:.1f} s; 10% of readers follow 3 running stories"
+        )
+        head = (
+            f"{'subscribers':>11} {'digests':>7} {'msgs/dig':>8} {'wall s':>7} "
+            f"{'digests/s':>9} {'CPU ms/dig':>10} {'RSS start':>9} {'RSS peak':>8} "
+            f"{'traced':>7}"
+        )
+        print(head)
+        print("-" * len(head))
+        rows = []
+        for size in args.tick_sizes:
+            r = await _tick(size, archive, args)
+            rows.append(r)
+            per = r["cpu"] / max(r["enqueued"], 1) * 1000
+            print(
+                f"{size:>11} {r['enqueued']:>7} {r['parts']:>8.2f} {r['seconds']:>7.2f} "
+                f"{r['enqueued'] / r['seconds']:>9.0f} {per:>10.3f} "
+                f"{r['rss_start_mb']:>7.1f}MB {r['rss_peak_mb']:>6.1f}MB "
+                f"{r['traced_peak_mb']:>5.1f}MB",
+                flush=True,
+            )
+        if len(rows) >= 2:
+            grow = [r["rss_peak_mb"] - r["rss_start_mb"] for r in (rows[0], rows[-1])]
+            print(
+                f"tick RSS growth during the run: {grow[0]:.1f} MB at {rows[0]['size']}, "
+                f"{grow[1]:.1f} MB at {rows[-1]['size']}"
+            )
 
 
 # ---------------------------------------------------------------------- main
@@ -343,6 +432,9 @@ def _table(rows: list[dict]) -> str:
 
 
 async def _main(args: argparse.Namespace) -> None:
+    if args.tick_only:
+        await _ticks(args)
+        return
     parts = await _digest_parts()
     text = parts[0]["text"]
     print(
@@ -377,16 +469,24 @@ async def _main(args: argparse.Namespace) -> None:
             f"(server counted {srv['faults'].get('rate_limited', 0)}), "
             f"delivered {srv['chats']}/{args.paced}, duplicated {srv['duplicated']}"
         )
-    for size in args.tick_sizes:
-        rate = await _tick(size)
-        print(f"tick: {size} personal digests written to the outbox at {rate:.0f}/s")
+    if args.tick_sizes:
+        await _ticks(args)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--paced", type=int, default=300, help="messages at 30/s; 0 skips")
-    parser.add_argument("--tick-sizes", default="1000,10000")
+    parser.add_argument("--tick-sizes", default="1000,10000,100000")
+    parser.add_argument("--stored", type=int, default=100_000, help="articles in the archive")
+    parser.add_argument(
+        "--tick-only", action="store_true", help="only the tick (no sender, no server)"
+    )
+    parser.add_argument("--profile", help="write the tick's cProfile stats to PATH.SIZE")
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="also trace Python allocations (slower)"
+    )
+    parser.add_argument("--tick-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--server-messages", type=int, default=20_000)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -397,6 +497,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         asyncio.run(_child(args))
+        return
+    if args.tick_child:
+        asyncio.run(_tick_child(args))
         return
     args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     args.tick_sizes = [int(s) for s in args.tick_sizes.split(",") if s.strip()]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html as html_lib
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from digests.model import DigestItem, Fact
 from digests.telegram_html import TELEGRAM_LIMIT, split_html, visible_length
@@ -17,7 +18,10 @@ SOURCE_LABEL = "स्रोत"
 _SEPARATOR = "\n\n"
 
 __all__ = [
+    "Card",
     "escape",
+    "number_card",
+    "pack_cards",
     "pack_digest",
     "render_digest",
     "render_item",
@@ -69,17 +73,52 @@ def render_digest(
     return [text for text, _stories in pack_digest(header, items, limit)]
 
 
+def number_card(card: str, index: int) -> str:
+    """A card rendered without a number (`render_item(item)`), numbered as `index`.
+
+    Lets a card be rendered once and numbered for wherever it lands in each reader's digest.
+    """
+    return f"<b>{index}. {card.removeprefix('<b>')}"
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A story's card rendered without its number, with its visible length measured once."""
+
+    story_id: int
+    html: str
+    size: int
+
+    @classmethod
+    def of(cls, item: DigestItem) -> Card:
+        html = render_item(item)
+        return cls(item.story_id, html, visible_length(html))
+
+
 def pack_digest(
     header: str, items: Sequence[DigestItem], limit: int = TELEGRAM_LIMIT
 ) -> list[tuple[str, tuple[int, ...]]]:
-    """Digest messages, each with the story ids whose cards it carries (for its buttons).
+    """Digest messages, each with the story ids whose cards it carries (for its buttons)."""
+    return pack_cards(header, [Card.of(item) for item in items], limit)
+
+
+def pack_cards(
+    header: str, cards: Sequence[Card], limit: int = TELEGRAM_LIMIT
+) -> list[tuple[str, tuple[int, ...]]]:
+    """Digest messages from unnumbered cards, each with the story ids it carries.
 
     Whole cards are packed into each message; a card is only split (at sentence, then word
     boundaries, tags kept balanced) when it alone is longer than a message, and then its
     story id goes with the last part.
     """
-    blocks: list[tuple[str, int | None]] = [(header, None)] if header and header.strip() else []
-    blocks.extend((render_item(item, n), item.story_id) for n, item in enumerate(items, 1))
+    blocks: list[tuple[str, int, int | None]] = (
+        [(header, visible_length(header), None)] if header and header.strip() else []
+    )
+    for n, card in enumerate(cards, 1):
+        # The number is ASCII digits, ". " and sits inside the bold tag: it adds exactly
+        # its own length to what Telegram counts.
+        number = f"{n}. "
+        blocks.append((number_card(card.html, n), card.size + len(number), card.story_id))
     messages: list[tuple[str, tuple[int, ...]]] = []
     current: list[str] = []
     ids: list[int] = []
@@ -92,8 +131,7 @@ def pack_digest(
             messages.append((_SEPARATOR.join(current), tuple(ids)))
         current, ids, used = [], [], 0
 
-    for block, story_id in blocks:
-        size = visible_length(block)
+    for block, size, story_id in blocks:
         if size > limit:
             flush()
             parts = split_html(block, limit)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -187,3 +187,77 @@ async def title_before(db: Database, article: StoredArticle) -> str | None:
         [article.story_id, to_db(article.posted_at), article.id],
     )
     return None if row is None else str(row[0])
+
+
+# Many readers' digests are chosen from one window of articles: these queries answer for a
+# whole batch of chats or stories at once, and each is an index range or probe per item
+# (the ids go in as one JSON array, so a batch never meets SQLite's parameter limit).
+
+
+async def received_from(
+    db: Database, chat_ids: Sequence[int], min_article_id: int
+) -> dict[int, set[int]]:
+    """The articles with ids from `min_article_id` on that each chat was given.
+
+    A range on the received primary key (chat_id, article_id): the cost follows the window,
+    not a reader's whole history.
+    """
+    rows = await db.fetchall(
+        "SELECT r.chat_id, r.article_id FROM received r"
+        " WHERE r.chat_id IN (SELECT value FROM json_each(?)) AND r.article_id >= ?",
+        [json.dumps(list(chat_ids)), min_article_id],
+    )
+    out: dict[int, set[int]] = {}
+    for chat_id, article_id in rows:
+        out.setdefault(chat_id, set()).add(article_id)
+    return out
+
+
+async def received_facts_before(
+    db: Database, chat_ids: Sequence[int], story_ids: Iterable[int], before: datetime
+) -> dict[tuple[int, int], list[str]]:
+    """Per (chat, story): the fact texts of the story's articles posted before `before`
+    that the chat was given (the part of `received_facts` older than a digest window).
+
+    Walks each story's older articles by the articles_story index and probes `received`
+    by its primary key for every chat, never a chat's whole history.
+    """
+    stories = sorted(set(story_ids))
+    if not stories or not chat_ids:
+        return {}
+    rows = await db.fetchall(
+        "SELECT r.chat_id, a.story_id, a.facts FROM articles a CROSS JOIN received r"
+        " WHERE a.story_id IN (SELECT value FROM json_each(?)) AND a.posted_at < ?"
+        " AND r.chat_id IN (SELECT value FROM json_each(?)) AND r.article_id = a.id",
+        [json.dumps(stories), to_db(before), json.dumps(list(chat_ids))],
+    )
+    out: dict[tuple[int, int], list[str]] = {}
+    for chat_id, story_id, facts in rows:
+        out.setdefault((chat_id, story_id), []).extend(f["text"] for f in json.loads(facts))
+    return out
+
+
+async def stories_older_than(db: Database, story_ids: Iterable[int], before: datetime) -> set[int]:
+    """Which of these stories have an article posted before `before`."""
+    stories = sorted(set(story_ids))
+    if not stories:
+        return set()
+    rows = await db.fetchall(
+        "SELECT s.value FROM json_each(?) s WHERE EXISTS"
+        " (SELECT 1 FROM articles a WHERE a.story_id = s.value AND a.posted_at < ?)",
+        [json.dumps(stories), to_db(before)],
+    )
+    return {int(r[0]) for r in rows}
+
+
+async def counts_in_stories(db: Database, story_ids: Iterable[int]) -> dict[int, int]:
+    """How many articles each of these stories has (all of them, not only a window's)."""
+    stories = sorted(set(story_ids))
+    if not stories:
+        return {}
+    rows = await db.fetchall(
+        "SELECT a.story_id, count(*) FROM articles a"
+        " WHERE a.story_id IN (SELECT value FROM json_each(?)) GROUP BY a.story_id",
+        [json.dumps(stories)],
+    )
+    return {int(r[0]): int(r[1]) for r in rows}

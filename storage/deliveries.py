@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -264,3 +264,47 @@ async def prune(db: Database, before: datetime, batch: int = 5000) -> int:
             )
             await tx.execute(f"DELETE FROM deliveries WHERE id IN ({marks})", ids)
         removed += len(ids)
+
+
+async def enqueue_many(
+    tx: aiosqlite.Connection, rows: Sequence[tuple[int, str, list[dict[str, Any]]]], now: datetime
+) -> dict[str, int]:
+    """`enqueue` for many (chat_id, dedupe_key, parts) at once, kind 'digest', due now.
+
+    Returns the ids of the rows written, by dedupe key; a key already in the outbox is
+    left alone and missing from the answer. Call inside one transaction: the check and
+    the insert must not be split by another writer.
+    """
+    if not rows:
+        return {}
+    keys = json.dumps([key for _, key, _ in rows])
+    async with tx.execute(
+        "SELECT dedupe_key FROM deliveries WHERE dedupe_key IN (SELECT value FROM json_each(?))",
+        (keys,),
+    ) as cur:
+        taken = {r[0] for r in await cur.fetchall()}
+    stamp = to_db(now)
+    fresh = [row for row in rows if row[1] not in taken]
+    await tx.executemany(
+        "INSERT INTO deliveries (chat_id, kind, dedupe_key, parts, not_before, created_at)"
+        " VALUES (?, 'digest', ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+        [(c, key, json.dumps(parts, ensure_ascii=False), stamp, stamp) for c, key, parts in fresh],
+    )
+    async with tx.execute(
+        "SELECT dedupe_key, id FROM deliveries"
+        " WHERE dedupe_key IN (SELECT value FROM json_each(?))",
+        (json.dumps([key for _, key, _ in fresh]),),
+    ) as cur:
+        return {r[0]: r[1] for r in await cur.fetchall()}
+
+
+async def mark_received_many(
+    tx: aiosqlite.Connection, rows: Iterable[tuple[int, Iterable[int], int | None]], now: datetime
+) -> None:
+    """`mark_received` for many (chat_id, article_ids, delivery_id) in one statement."""
+    stamp = to_db(now)
+    await tx.executemany(
+        "INSERT INTO received (chat_id, article_id, delivery_id, received_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
+        [(chat_id, a, delivery_id, stamp) for chat_id, ids, delivery_id in rows for a in ids],
+    )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import aiosqlite
@@ -95,3 +96,15 @@ async def move_followers(tx: aiosqlite.Connection, from_story: int, to_story: in
         (to_story, from_story),
     )
     await tx.execute("DELETE FROM follows WHERE story_id = ?", (from_story,))
+
+
+async def followed_by(db: Database, chat_ids: Sequence[int]) -> dict[int, set[int]]:
+    """The stories each of these chats follows (a primary-key range per chat)."""
+    rows = await db.fetchall(
+        "SELECT chat_id, story_id FROM follows WHERE chat_id IN (SELECT value FROM json_each(?))",
+        [json.dumps(list(chat_ids))],
+    )
+    out: dict[int, set[int]] = {}
+    for chat_id, story_id in rows:
+        out.setdefault(chat_id, set()).add(story_id)
+    return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -187,4 +189,32 @@ async def set_quiet(
     await db.execute(
         "UPDATE subscribers SET quiet_start = ?, quiet_end = ?, updated_at = ? WHERE chat_id = ?",
         [start, end, to_db(now), chat_id],
+    )
+
+
+async def due_times(tx: aiosqlite.Connection, chat_ids: Sequence[int]) -> dict[int, str]:
+    """The stored next_digest_at of these chats, as text, for the active ones."""
+    async with tx.execute(
+        "SELECT chat_id, next_digest_at FROM subscribers"
+        " WHERE chat_id IN (SELECT value FROM json_each(?)) AND active = 1",
+        (json.dumps(list(chat_ids)),),
+    ) as cur:
+        return {r[0]: r[1] for r in await cur.fetchall() if r[1] is not None}
+
+
+async def advance_many(
+    tx: aiosqlite.Connection,
+    rows: Iterable[tuple[int, datetime, datetime | None, datetime | None]],
+) -> None:
+    """`advance` for many (chat_id, next_digest_at, last_digest_at, expected) at once."""
+    params = []
+    for chat_id, next_at, last_at, expected in rows:
+        was = None if expected is None else to_db(expected)
+        last = None if last_at is None else to_db(last_at)
+        params.append((to_db(next_at), last, chat_id, was, was))
+    await tx.executemany(
+        "UPDATE subscribers SET next_digest_at = ?,"
+        " last_digest_at = coalesce(?, last_digest_at) WHERE chat_id = ? AND active = 1"
+        " AND (? IS NULL OR next_digest_at = ?)",
+        params,
     )

@@ -6,7 +6,15 @@ from html.parser import HTMLParser
 import pytest
 
 from digests.model import DigestItem, Fact
-from digests.render import escape, render_digest, render_item, split_html, visible_length
+from digests.render import (
+    Card,
+    escape,
+    number_card,
+    render_digest,
+    render_item,
+    split_html,
+    visible_length,
+)
 from digests.telegram_html import _fast_visible_length, _slow_visible_length, utf16_len
 
 VOID = {"br"}
@@ -171,3 +179,19 @@ def test_fast_visible_length_agrees_on_random_markup_and_takes_rendered_cards() 
         assert fast is None or fast == _slow_visible_length(html), html
     card = render_item(_item(12), index=1)
     assert _fast_visible_length(card) == _slow_visible_length(card)  # no fallback for cards
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["मेट्रो", "<b>बोल्ड</b> & कंपनी", "&amp; पहले से", "x" * 5000, "😀 इमोजी", "<>"],
+)
+def test_a_card_rendered_once_numbers_and_measures_like_one_rendered_in_place(
+    title: str,
+) -> None:
+    """Digests number cards rendered once per story; the result and the measured length
+    must be exactly what rendering in place gives, or packing would split elsewhere."""
+    item = DigestItem(story_id=7, title=title, summary="सार। " * 20, facts=(Fact("where", "पटना"),))
+    card = Card.of(item)
+    for n in (1, 9, 10):
+        assert number_card(card.html, n) == render_item(item, n)
+        assert card.size + len(f"{n}. ") == visible_length(render_item(item, n))
