@@ -224,7 +224,8 @@ async def test_one_message_a_second_per_chat_without_slowing_the_others(
 ) -> None:
     """A single worker: if waiting for one chat held it, everyone would wait too."""
     api.add_chats(CHATS)
-    settings = fast_settings(tmp_path / "k.db", api, per_chat_interval=0.3, send_concurrency=1)
+    # A whole second per chat leaves the other chats' 19 round trips room on a busy machine.
+    settings = fast_settings(tmp_path / "k.db", api, per_chat_interval=1.0, send_concurrency=1)
     async with LiveBot(settings, clock) as bot:
         await _subscribe(bot, clock, CHATS)
         busy = CHATS[0]
@@ -234,7 +235,7 @@ async def test_one_message_a_second_per_chat_without_slowing_the_others(
         await _drained(bot)
         times = [m.at for m in api.messages_to(busy)]
         assert len(times) == 4
-        assert all(b - a >= 0.3 for a, b in itertools.pairwise(times))
+        assert all(b - a >= 0.9 for a, b in itertools.pairwise(times))  # arrival jitter
         others = [m.at for m in api.sent if m.chat_id != busy]
         assert len(others) == len(CHATS) - 1 and max(others) < times[1]
 
