@@ -167,7 +167,9 @@ async def _read(response: httpx.Response) -> str:
         body.extend(chunk)
         if len(body) > MAX_PAGE_BYTES:
             raise FetchError(TOO_LARGE)
-    return decode_page(bytes(body), response.charset_encoding)
+    # In a worker thread: detecting the encoding of a 5 MB page that is not UTF-8 takes
+    # a good part of a second, and the event loop answers every other chat meanwhile.
+    return await asyncio.to_thread(decode_page, bytes(body), response.charset_encoding)
 
 
 def page_codec(charset: str | None) -> str | None:

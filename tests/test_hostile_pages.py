@@ -117,6 +117,24 @@ async def test_html_extraction_runs_off_the_event_loop(
     assert all(record.thread != loop_thread for record in extraction)
 
 
+async def test_a_page_in_an_undeclared_encoding_is_decoded_off_the_event_loop(
+    db: Database, settings: Settings, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A page that is not UTF-8 and names no charset is detected byte by byte (a good part
+    of a second for 5 MB): that must not run on the thread of the event loop that answers
+    every other chat. The detector's own log records say which thread ran it."""
+    caplog.set_level(1, logger="charset_normalizer")
+    page = fixture_text("page.html").encode("utf-16")
+    with serve({"/utf16": Answer(headers={"Content-Type": "text/html"}, body=page)}) as site:
+        admin = Chat(Khabar(db, settings.with_(allow_private_urls=True), clock), ADMIN)
+        reply = await asyncio.wait_for(admin.say(f"/post {site.base}/utf16"), TIMEOUT)
+    assert "#1" in reply and "अंतरिक्ष" in reply, reply
+    detection = [r for r in caplog.records if r.name.startswith("charset_normalizer")]
+    assert detection, "charset_normalizer logged nothing"
+    loop_thread = threading.get_ident()
+    assert all(record.thread != loop_thread for record in detection)
+
+
 def test_the_fetch_deadline_is_a_setting() -> None:
     assert Settings.from_env({}).fetch_seconds == fetch.DEADLINE_SECONDS
     assert Settings.from_env({"KHABAR_FETCH_TIMEOUT_SECONDS": "2.5"}).fetch_seconds == 2.5
