@@ -76,7 +76,9 @@ def _short_busy_error(record: logging.LogRecord) -> bool:
     if type(failure).__module__ == "sqlite3" and any(
         word in str(failure).lower() for word in ("locked", "busy")
     ):
-        record.msg = f"{record.getMessage()}: डेटाबेस किसी और प्रक्रिया ने रोक रखा है ({failure})"
+        from bot import texts
+
+        record.msg = texts.DATABASE_BUSY_LOG.format(message=record.getMessage(), failure=failure)
         record.args = None
         record.exc_info = record.exc_text = None
     return True

@@ -21,6 +21,8 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 
 import httpx
 
+from bot import texts
+
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
 # Per step (connect, each read); DEADLINE_SECONDS bounds the fetch as a whole.
@@ -33,23 +35,6 @@ USER_AGENT = "KhabarBot/0.1 (news digest bot)"
 NOT_PAGE_CODECS = frozenset(
     {"undefined", "idna", "punycode", "unicode-escape", "raw-unicode-escape"}
 )
-
-# Why a fetch failed: short Hindi reasons, shown inside texts.FETCH_FAILED and as the last
-# column of `khabar ingest` error lines.
-NOT_HTTP = "URL http:// या https:// से शुरू होना चाहिए"
-NO_HOST = "URL में होस्ट नहीं है"
-BAD_ADDRESS = "URL का पता (होस्ट या पोर्ट) सही नहीं है"
-HOST_NOT_FOUND = "होस्ट नहीं मिला"
-PRIVATE_ADDRESS = "यह पता निजी नेटवर्क का है, इसे नहीं खोल सकते"
-BAD_REDIRECT = "अजीब रीडायरेक्ट"
-BAD_REDIRECT_ADDRESS = "रीडायरेक्ट का पता सही नहीं है"
-TOO_MANY_REDIRECTS = "बहुत ज़्यादा रीडायरेक्ट"
-TIMED_OUT = "समय सीमा ख़त्म"
-DEADLINE_PASSED = "{seconds:g} सेकंड में पन्ना पूरा नहीं आया"
-NETWORK_ERROR = "नेटवर्क त्रुटि"
-TOO_LARGE = "पन्ना 5 MB से बड़ा है"
-NOT_A_PAGE = "यह वेब पन्ना नहीं, {kind} है"
-STOPPING = "बॉट बंद हो रहा है; चालू होने पर फिर भेजें"
 
 
 class FetchError(Exception):
@@ -74,7 +59,7 @@ def is_url(text: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-def _address(url: str, bad: str = BAD_ADDRESS) -> SplitResult:
+def _address(url: str, bad: str = texts.FETCH_BAD_ADDRESS) -> SplitResult:
     """The parts of a URL about to be fetched; FetchError(`bad`) for one whose host or port
     the URL libraries refuse (NFKC-unsafe characters, a broken IPv6 literal, port 99999)."""
     try:
@@ -84,9 +69,9 @@ def _address(url: str, bad: str = BAD_ADDRESS) -> SplitResult:
     except (ValueError, httpx.InvalidURL) as exc:
         raise FetchError(bad) from exc
     if parts.scheme not in ("http", "https"):
-        raise FetchError(NOT_HTTP)
+        raise FetchError(texts.FETCH_NOT_HTTP)
     if not parts.hostname:
-        raise FetchError(NO_HOST)
+        raise FetchError(texts.FETCH_NO_HOST)
     return parts
 
 
@@ -98,11 +83,11 @@ async def _check_public(parts: SplitResult) -> None:
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(HOST_NOT_FOUND) from exc
+        raise FetchError(texts.FETCH_HOST_NOT_FOUND) from exc
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
         if not address.is_global:
-            raise FetchError(PRIVATE_ADDRESS)
+            raise FetchError(texts.FETCH_PRIVATE_ADDRESS)
 
 
 async def fetch_page(
@@ -117,7 +102,7 @@ async def fetch_page(
     `deadline` (seconds) bounds everything: name lookups, redirects and the body.
     """
     if not is_url(url):
-        raise FetchError(NOT_HTTP)
+        raise FetchError(texts.FETCH_NOT_HTTP)
     own = client is None
     client = client or httpx.AsyncClient(
         timeout=TIMEOUT, follow_redirects=False, headers={"User-Agent": USER_AGENT}
@@ -126,11 +111,11 @@ async def fetch_page(
         async with asyncio.timeout(deadline):
             return await _follow(client, url, allow_private)
     except TimeoutError as exc:
-        raise FetchError(DEADLINE_PASSED.format(seconds=deadline)) from exc
+        raise FetchError(texts.FETCH_DEADLINE_PASSED.format(seconds=deadline)) from exc
     except httpx.TimeoutException as exc:
-        raise FetchError(TIMED_OUT) from exc
+        raise FetchError(texts.FETCH_TIMED_OUT) from exc
     except httpx.HTTPError as exc:
-        raise FetchError(NETWORK_ERROR) from exc
+        raise FetchError(texts.FETCH_NETWORK_ERROR) from exc
     finally:
         if own:
             await client.aclose()
@@ -147,13 +132,13 @@ async def _follow(client: httpx.AsyncClient, url: str, allow_private: bool) -> s
                 try:
                     url = urljoin(url, response.headers["location"])
                 except ValueError as exc:
-                    raise FetchError(BAD_REDIRECT_ADDRESS) from exc
+                    raise FetchError(texts.FETCH_BAD_REDIRECT_ADDRESS) from exc
                 if not is_url(url):
-                    raise FetchError(BAD_REDIRECT)
-                parts = _address(url, BAD_REDIRECT_ADDRESS)
+                    raise FetchError(texts.FETCH_BAD_REDIRECT)
+                parts = _address(url, texts.FETCH_BAD_REDIRECT_ADDRESS)
                 continue
             return await _read(response)
-    raise FetchError(TOO_MANY_REDIRECTS)
+    raise FetchError(texts.FETCH_TOO_MANY_REDIRECTS)
 
 
 async def _read(response: httpx.Response) -> str:
@@ -161,13 +146,15 @@ async def _read(response: httpx.Response) -> str:
         raise FetchError(f"HTTP {response.status_code}")
     kind = response.headers.get("content-type", "text/html").split(";")[0].strip()
     if not (kind.startswith("text/") or kind in ("application/xhtml+xml", "")):
-        raise FetchError(NOT_A_PAGE.format(kind=kind))
+        raise FetchError(texts.FETCH_NOT_A_PAGE.format(kind=kind))
     body = bytearray()
     async for chunk in response.aiter_bytes():
         body.extend(chunk)
         if len(body) > MAX_PAGE_BYTES:
-            raise FetchError(TOO_LARGE)
-    return decode_page(bytes(body), response.charset_encoding)
+            raise FetchError(texts.FETCH_TOO_LARGE)
+    # In a worker thread: detecting the encoding of a 5 MB page that is not UTF-8 takes
+    # a good part of a second, and the event loop answers every other chat meanwhile.
+    return await asyncio.to_thread(decode_page, bytes(body), response.charset_encoding)
 
 
 def page_codec(charset: str | None) -> str | None:
@@ -202,7 +189,7 @@ def decode_page(body: bytes, charset: str | None) -> str:
 
 class Fetches:
     """The page fetches a front end has in flight, so that stopping the bot ends them at
-    once: each ends with FetchError(STOPPING), which the /post handler answers like any
+    once: each ends with FetchError(FETCH_STOPPING), which the /post handler answers like any
     failed fetch, and later fetches fail the same way straight away."""
 
     def __init__(self, fetch: Callable[[str], Awaitable[str]]) -> None:
@@ -212,7 +199,7 @@ class Fetches:
 
     async def __call__(self, url: str) -> str:
         if self._closed:
-            raise FetchError(STOPPING)
+            raise FetchError(texts.FETCH_STOPPING)
         task = asyncio.create_task(self._fetch(url), name="khabar-fetch")
         self._running.add(task)
         try:
@@ -220,7 +207,8 @@ class Fetches:
         except asyncio.CancelledError:
             current = asyncio.current_task()
             if self._closed and current is not None and not current.cancelling():
-                raise FetchError(STOPPING) from None  # close() ended it, not our caller
+                # close() ended it, not our caller
+                raise FetchError(texts.FETCH_STOPPING) from None
             raise
         finally:
             self._running.discard(task)

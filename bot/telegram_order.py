@@ -71,12 +71,20 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
 def conversation_keys(update: object) -> list[int]:
     """The chat and sender ids an update must be ordered with, ascending. Private chats
-    share their id with the user, so most updates take one lock."""
+    share their id with the user, so most updates take one lock.
+
+    A message sent on behalf of a chat (an anonymous group admin, a channel) comes "from"
+    one of Telegram's service accounts, the same in every group: that chat is its sender,
+    or every anonymous admin anywhere would wait for every other one.
+    """
     if not isinstance(update, Update):
         return []
     keys = set()
     if update.effective_chat is not None:
         keys.add(update.effective_chat.id)
-    if update.effective_user is not None:
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None:
+        keys.add(message.sender_chat.id)
+    elif update.effective_user is not None:
         keys.add(update.effective_user.id)
     return sorted(keys)

@@ -227,3 +227,22 @@ ALREADY_RUNNING = (
     "डेटाबेस दें।"
 )
 ALREADY_RUNNING_HOLDER = " (प्रक्रिया {pid})"
+# A logged "database is locked" (without -v): the log line, then why, instead of a traceback.
+DATABASE_BUSY_LOG = "{message}: डेटाबेस किसी और प्रक्रिया ने रोक रखा है ({failure})"
+
+# Why a page could not be fetched (`/post <url>`, `khabar ingest <url>`): short reasons shown
+# inside FETCH_FAILED and as the last column of `khabar ingest` error lines.
+FETCH_NOT_HTTP = "URL http:// या https:// से शुरू होना चाहिए"
+FETCH_NO_HOST = "URL में होस्ट नहीं है"
+FETCH_BAD_ADDRESS = "URL का पता (होस्ट या पोर्ट) सही नहीं है"
+FETCH_HOST_NOT_FOUND = "होस्ट नहीं मिला"
+FETCH_PRIVATE_ADDRESS = "यह पता निजी नेटवर्क का है, इसे नहीं खोल सकते"
+FETCH_BAD_REDIRECT = "अजीब रीडायरेक्ट"
+FETCH_BAD_REDIRECT_ADDRESS = "रीडायरेक्ट का पता सही नहीं है"
+FETCH_TOO_MANY_REDIRECTS = "बहुत ज़्यादा रीडायरेक्ट"
+FETCH_TIMED_OUT = "समय सीमा ख़त्म"
+FETCH_DEADLINE_PASSED = "{seconds:g} सेकंड में पन्ना पूरा नहीं आया"
+FETCH_NETWORK_ERROR = "नेटवर्क त्रुटि"
+FETCH_TOO_LARGE = "पन्ना 5 MB से बड़ा है"
+FETCH_NOT_A_PAGE = "यह वेब पन्ना नहीं, {kind} है"
+FETCH_STOPPING = "बॉट बंद हो रहा है; चालू होने पर फिर भेजें"

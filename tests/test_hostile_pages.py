@@ -72,14 +72,14 @@ async def test_a_link_or_redirect_to_an_unusable_address_is_refused_in_hindi(
     db: Database, settings: Settings, clock: ManualClock, site: Site
 ) -> None:
     admin = Chat(Khabar(db, settings.with_(allow_private_urls=True), clock), ADMIN)
-    assert await admin.say(f"/post {BAD_HOST}") == _failed(fetch.BAD_ADDRESS)
-    assert await admin.say("/post http://127.0.0.1:99999/") == _failed(fetch.BAD_ADDRESS)
-    assert await admin.say("/post http://[::1/") == _failed(fetch.BAD_ADDRESS)
+    assert await admin.say(f"/post {BAD_HOST}") == _failed(texts.FETCH_BAD_ADDRESS)
+    assert await admin.say("/post http://127.0.0.1:99999/") == _failed(texts.FETCH_BAD_ADDRESS)
+    assert await admin.say("/post http://[::1/") == _failed(texts.FETCH_BAD_ADDRESS)
     redirected = await admin.say(f"/post {site.base}/bad-redirect")
-    assert redirected == _failed(fetch.BAD_REDIRECT_ADDRESS)
+    assert redirected == _failed(texts.FETCH_BAD_REDIRECT_ADDRESS)
     # The same refusals with the private-address check on (the default).
     strict = Chat(Khabar(db, settings, clock), ADMIN)
-    assert await strict.say(f"/post {BAD_HOST}") == _failed(fetch.BAD_ADDRESS)
+    assert await strict.say(f"/post {BAD_HOST}") == _failed(texts.FETCH_BAD_ADDRESS)
     assert await articles.count(db) == 0
 
 
@@ -91,7 +91,7 @@ async def test_a_page_that_never_finishes_ends_at_the_deadline(
     admin = Chat(Khabar(db, settings, clock), ADMIN)
     with serve() as slow:
         reply = await asyncio.wait_for(admin.say(f"/post {slow.base}{TRICKLE_PATH}"), TIMEOUT)
-        assert reply == _failed(fetch.DEADLINE_PASSED.format(seconds=1.0))
+        assert reply == _failed(texts.FETCH_DEADLINE_PASSED.format(seconds=1.0))
         assert await asyncio.to_thread(slow.trickle_ended.wait, TIMEOUT)  # we hung up
     assert await articles.count(db) == 0
 
@@ -115,6 +115,24 @@ async def test_html_extraction_runs_off_the_event_loop(
     assert extraction, "trafilatura logged nothing at DEBUG"
     loop_thread = threading.get_ident()
     assert all(record.thread != loop_thread for record in extraction)
+
+
+async def test_a_page_in_an_undeclared_encoding_is_decoded_off_the_event_loop(
+    db: Database, settings: Settings, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A page that is not UTF-8 and names no charset is detected byte by byte (a good part
+    of a second for 5 MB): that must not run on the thread of the event loop that answers
+    every other chat. The detector's own log records say which thread ran it."""
+    caplog.set_level(1, logger="charset_normalizer")
+    page = fixture_text("page.html").encode("utf-16")
+    with serve({"/utf16": Answer(headers={"Content-Type": "text/html"}, body=page)}) as site:
+        admin = Chat(Khabar(db, settings.with_(allow_private_urls=True), clock), ADMIN)
+        reply = await asyncio.wait_for(admin.say(f"/post {site.base}/utf16"), TIMEOUT)
+    assert "#1" in reply and "अंतरिक्ष" in reply, reply
+    detection = [r for r in caplog.records if r.name.startswith("charset_normalizer")]
+    assert detection, "charset_normalizer logged nothing"
+    loop_thread = threading.get_ident()
+    assert all(record.thread != loop_thread for record in detection)
 
 
 def test_the_fetch_deadline_is_a_setting() -> None:
@@ -155,8 +173,8 @@ def test_ingest_reports_hostile_pages_and_goes_on(tmp_path: Path, site: Site) ->
     assert [parts[2] for parts in lines] == targets, result.stdout
     undefined, host, redirect, idna, metro = lines
     assert undefined[:2] == ["#1", "new"] and "अंतरिक्ष" in undefined[3]
-    assert host == ["-", "error", BAD_HOST, fetch.BAD_ADDRESS]
-    assert redirect == ["-", "error", targets[2], fetch.BAD_REDIRECT_ADDRESS]
+    assert host == ["-", "error", BAD_HOST, texts.FETCH_BAD_ADDRESS]
+    assert redirect == ["-", "error", targets[2], texts.FETCH_BAD_REDIRECT_ADDRESS]
     assert idna[:2] == ["#1", "duplicate"]
     assert metro[1] == "new" and "मेट्रो" in metro[3]
 
@@ -190,7 +208,7 @@ async def test_a_slow_post_leaves_other_chats_answered_and_times_out(
                 assert _texts(api, ADMIN) == []  # its /help waits behind its /post
                 await api.wait_for(lambda _: len(api.messages_to(ADMIN)) == 2, timeout=TIMEOUT)
     timed_out, admin_help = _texts(api, ADMIN)
-    reason = fetch.DEADLINE_PASSED.format(seconds=deadline)
+    reason = texts.FETCH_DEADLINE_PASSED.format(seconds=deadline)
     assert timed_out == texts.FETCH_FAILED.format(reason=reason)
     assert "/post" in admin_help and "/help" in _texts(api, READER)[0]
 
@@ -226,4 +244,4 @@ async def test_sigterm_ends_a_pending_slow_fetch_and_the_bot(tmp_path: Path) -> 
                     await proc.wait()
             assert proc.returncode == 0, err.decode()
             assert "Traceback" not in err.decode(), err.decode()
-            assert _texts(api, ADMIN) == [texts.FETCH_FAILED.format(reason=fetch.STOPPING)]
+            assert _texts(api, ADMIN) == [texts.FETCH_FAILED.format(reason=texts.FETCH_STOPPING)]

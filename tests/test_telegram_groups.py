@@ -202,3 +202,20 @@ async def test_a_failed_admin_check_refuses_and_logs_one_line(
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any("administers chat" in w for w in warnings), warnings
     assert not any(r.exc_info for r in caplog.records if r.levelname == "ERROR")
+
+
+async def test_anonymous_admins_of_different_groups_do_not_wait_for_each_other(
+    running: Running,
+) -> None:
+    """Every anonymous admin writes "from" the same service account: two groups' updates
+    are still two conversations, handled side by side."""
+    other = -1_009_876_543_210
+    running.api.add_chat(other, title="दूसरा समूह")
+    running.api.set_delay(1.0, method="sendMessage")
+    for group in (GROUP, other):
+        running.api.push_message(ANONYMOUS_ADMIN, "/help", chat_id=group, sender_chat_id=group)
+    await running.api.wait_for(lambda s: {m.chat_id for m in s} >= {GROUP, other})
+    arrived = {int(c.params["chat_id"]): c.at for c in running.api.calls("sendMessage")}
+    answered = {m.chat_id: m.at for m in running.api.sent}
+    first, second = sorted((GROUP, other), key=arrived.__getitem__)
+    assert arrived[second] < answered[first]  # the second reply went out while the first waited
