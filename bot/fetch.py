@@ -49,7 +49,7 @@ DEADLINE_PASSED = "{seconds:g} सेकंड में पन्ना पू�
 NETWORK_ERROR = "नेटवर्क त्रुटि"
 TOO_LARGE = "पन्ना 5 MB से बड़ा है"
 NOT_A_PAGE = "यह वेब पन्ना नहीं, {kind} है"
-STOPPING = "बॉट बंद हो रहा है; चालू होने पर फिर भेजें"
+STOPPING = "बॉट बंद हो रहा है"
 
 
 class FetchError(Exception):
@@ -58,6 +58,13 @@ class FetchError(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class FetchStopped(FetchError):
+    """The bot is stopping: the page was not judged, so the post is finished after restart."""
+
+    def __init__(self) -> None:
+        super().__init__(STOPPING)
 
 
 def is_url(text: str) -> bool:
@@ -202,8 +209,8 @@ def decode_page(body: bytes, charset: str | None) -> str:
 
 class Fetches:
     """The page fetches a front end has in flight, so that stopping the bot ends them at
-    once: each ends with FetchError(STOPPING), which the /post handler answers like any
-    failed fetch, and later fetches fail the same way straight away."""
+    once: each ends with FetchStopped, which leaves the /post journaled for the next start,
+    and later fetches fail the same way straight away."""
 
     def __init__(self, fetch: Callable[[str], Awaitable[str]]) -> None:
         self._fetch = fetch
@@ -212,7 +219,7 @@ class Fetches:
 
     async def __call__(self, url: str) -> str:
         if self._closed:
-            raise FetchError(STOPPING)
+            raise FetchStopped()
         task = asyncio.create_task(self._fetch(url), name="khabar-fetch")
         self._running.add(task)
         try:
@@ -220,7 +227,7 @@ class Fetches:
         except asyncio.CancelledError:
             current = asyncio.current_task()
             if self._closed and current is not None and not current.cancelling():
-                raise FetchError(STOPPING) from None  # close() ended it, not our caller
+                raise FetchStopped() from None  # close() ended it, not our caller
             raise
         finally:
             self._running.discard(task)
