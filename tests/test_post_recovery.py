@@ -62,8 +62,10 @@ async def _start(env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
         )
 
 
-async def _kill_then_restart(tmp_path: Path, after_kill: Answer) -> tuple[list[str], Site]:
-    """`/post <slow page>` to a `khabar run` killed with SIGKILL while it fetches, once
+async def _kill_then_restart(
+    tmp_path: Path, after_kill: Answer, sig: signal.Signals = signal.SIGKILL
+) -> tuple[list[str], Site]:
+    """`/post <slow page>` to a `khabar run` stopped with `sig` while it fetches, once
     Telegram holds the update as confirmed; then the page answers `after_kill` and the bot
     starts again until the admin is told. Returns what the admin received."""
     db_path, log = tmp_path / "run.db", tmp_path / "run.log"
@@ -76,16 +78,16 @@ async def _kill_then_restart(tmp_path: Path, after_kill: Answer) -> tuple[list[s
                 assert await asyncio.to_thread(slow.trickle_started.wait, TIMEOUT)
                 await eventually(lambda: not api.pending_updates, TIMEOUT, "the confirmation")
             finally:
-                doomed.send_signal(signal.SIGKILL)
-                await doomed.wait()
-            assert api.messages_to(ADMIN) == []  # killed before it could say anything
+                doomed.send_signal(sig)
+                await asyncio.wait_for(doomed.wait(), TIMEOUT)
+            before = len(api.messages_to(ADMIN))
             async with Database(db_path) as db:
                 assert await post_journal.count(db) == 1
 
             slow.answers[TRICKLE_PATH] = after_kill
             restarted = await _start(env, log)
             try:
-                await api.wait_for(lambda _: bool(api.messages_to(ADMIN)), timeout=TIMEOUT)
+                await api.wait_for(lambda _: len(api.messages_to(ADMIN)) > before, timeout=TIMEOUT)
             finally:
                 restarted.send_signal(signal.SIGTERM)
                 await asyncio.wait_for(restarted.wait(), TIMEOUT)
@@ -101,7 +103,7 @@ async def test_a_post_killed_mid_fetch_is_finished_and_told_after_restart(
     tmp_path: Path,
 ) -> None:
     told, slow = await _kill_then_restart(tmp_path, PAGE)
-    assert len(told) == 1, told
+    assert len(told) == 1, told  # nothing before the kill; once after the restart
     message = told[0]
     assert message.startswith(_head(texts.RECOVERED_DONE)), message
     assert f"{slow.base}{TRICKLE_PATH}" in message  # which post it was
@@ -110,6 +112,17 @@ async def test_a_post_killed_mid_fetch_is_finished_and_told_after_restart(
         assert await articles.count(db) == 1
         stored = await articles.get(db, 1)
         assert stored is not None and stored.source_url == f"{slow.base}{TRICKLE_PATH}"
+
+
+async def test_a_post_ended_by_sigterm_is_finished_after_restart_as_promised(
+    tmp_path: Path,
+) -> None:
+    told, _ = await _kill_then_restart(tmp_path, PAGE, signal.SIGTERM)
+    assert len(told) == 2, told
+    assert told[0] == texts.POST_AFTER_RESTART
+    assert told[1].startswith(_head(texts.RECOVERED_DONE)) and "✅" in told[1], told[1]
+    async with Database(tmp_path / "run.db") as db:
+        assert await articles.count(db) == 1
 
 
 async def test_a_killed_post_that_now_fails_is_reported_with_the_reason(
