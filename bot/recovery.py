@@ -27,8 +27,10 @@ from storage.post_journal import JournaledPost
 
 log = logging.getLogger(__name__)
 
-# Waits between attempts to tell an admin while their chat cannot be reached.
-FIRST_RETRY_SECONDS = 1.0
+# Waits between attempts to tell an admin while Telegram cannot be reached: from the
+# outbox's first retry wait (KHABAR_RETRY_BASE_SECONDS), doubling, at least this much after
+# the first (so a base of 0 never spins) and at most this much.
+MIN_RETRY_SECONDS = 0.1
 MAX_RETRY_SECONDS = 30.0
 WHAT_CHARS = 60  # how much of a pasted article names it in the message
 
@@ -93,7 +95,7 @@ class PostRecovery:
         every start would never help."""
         for part in fit_parts([message]):
             plain = False
-            delay = FIRST_RETRY_SECONDS
+            delay = self.khabar.settings.retry_base
             while True:
                 try:
                     await self.transport.send(chat_id, part, plain=plain)
@@ -105,7 +107,7 @@ class PostRecovery:
                     plain = True  # HTML the chat cannot parse: the words still matter
                 except (RateLimited, Transient) as exc:
                     wait = exc.retry_after if isinstance(exc, RateLimited) else delay
-                    delay = min(delay * 2, MAX_RETRY_SECONDS)
+                    delay = min(max(delay * 2, MIN_RETRY_SECONDS), MAX_RETRY_SECONDS)
                     log.warning(
                         "could not tell chat %d about its interrupted post (%s); retrying",
                         chat_id,

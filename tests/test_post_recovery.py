@@ -24,7 +24,7 @@ from storage import articles, post_journal
 from storage.db import Database
 from tests.conftest import ADMIN, FIXTURES, Chat, fixture_text
 from tests.support.botapi import FakeBotAPI
-from tests.support.botrun import eventually
+from tests.support.botrun import LiveBot, eventually, fast_settings
 from tests.support.pages import TRICKLE_PATH, Answer, Site, serve
 
 TIMEOUT = 30  # a hang fails the test instead of stalling the suite
@@ -135,6 +135,40 @@ async def test_a_killed_post_that_now_fails_is_reported_with_the_reason(
     assert message.endswith(texts.FETCH_FAILED.format(reason="HTTP 404")), message
     async with Database(tmp_path / "run.db") as db:
         assert await articles.count(db) == 0
+
+
+async def test_the_admin_is_told_even_if_telegram_fails_at_first(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    """Two 502s on the message about a journaled post: it is sent again until Telegram
+    accepts it, and only then is the entry forgotten."""
+    async with FakeBotAPI() as api:
+        settings = fast_settings(tmp_path / "k.db", api)
+        async with Database(settings.db_path) as db:
+            await post_journal.record(
+                db,
+                origin=post_journal.TELEGRAM,
+                chat_id=ADMIN,
+                user_id=ADMIN,
+                text=fixture_text("metro.txt"),
+                file=None,
+                now=clock.now(),
+            )
+        api.add_chat(ADMIN)
+        api.fail_next(2, status=502, chat_id=ADMIN)
+        async with LiveBot(settings, clock) as bot:
+            await api.wait_for(lambda _: bool(api.messages_to(ADMIN)), timeout=TIMEOUT)
+            await eventually(
+                lambda: _journal_empty(bot.db), TIMEOUT, "the journal entry to be forgotten"
+            )
+        attempts = [c for c in api.calls("sendMessage") if c.params.get("chat_id") == ADMIN]
+    (told,) = [m.plain_text or "" for m in api.messages_to(ADMIN)]
+    assert told.startswith(_head(texts.RECOVERED_DONE)) and "✅" in told, told
+    assert len(attempts) == 3
+
+
+async def _journal_empty(db: Database) -> bool:
+    return await post_journal.count(db) == 0
 
 
 # ---------------------------------------------------------------- the command layer
