@@ -17,6 +17,7 @@ from bot.fetch import Fetches, fetch_page
 from bot.handlers import editing, following, reading, subscription
 from bot.handlers.context import Context, Fetcher, Handler, pending_post_key
 from bot.replies import Button, CallbackResult, ChatRights, Incoming, Reply, fit_parts, owns_chat
+from storage import post_journal
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -77,9 +78,11 @@ class Khabar:
         clock: Clock,
         fetch: Fetcher | None = None,
         on_outbox: Callable[[], None] | None = None,
+        origin: str = post_journal.TELEGRAM,
     ) -> None:
         """`on_outbox` is called when a post left follow-up updates to send, so the front
-        end's runner sends them now rather than at its next tick."""
+        end's runner sends them now rather than at its next tick. `origin` names the front
+        end in the post journal (storage.post_journal)."""
         if fetch is None:
             fetch = partial(
                 fetch_page,
@@ -87,7 +90,7 @@ class Khabar:
                 deadline=settings.fetch_seconds,
             )
         self.fetches = Fetches(fetch)
-        self.ctx = Context(db, settings, clock, self.fetches, on_outbox)
+        self.ctx = Context(db, settings, clock, self.fetches, on_outbox, origin=origin)
 
     @property
     def db(self) -> Database:
@@ -113,8 +116,8 @@ class Khabar:
         return self.ctx.is_admin(user_id)
 
     def stop_fetching(self) -> None:
-        """The front end is stopping: end the page fetches in flight (their /post is
-        answered that the bot is stopping) so shutdown need not wait for a slow site."""
+        """The front end is stopping: end the page fetches in flight so shutdown need not
+        wait for a slow site (their /post stays journaled and is finished after restart)."""
         self.fetches.close()
 
     async def handle(self, msg: Incoming) -> list[Reply]:

@@ -21,8 +21,10 @@ from bot.clock import Clock, SystemClock
 from bot.commands import Khabar
 from bot.config import Settings
 from bot.posting import Source, post_article
+from bot.recovery import PostRecovery, interrupted_posts
 from bot.replies import Button, Incoming, Reply
 from bot.runner import Runner
+from storage import post_journal
 from storage.db import Database
 
 CONSOLE_USER = 1
@@ -112,7 +114,7 @@ async def run_console(
         settings = settings.with_(admins=settings.admins | {CONSOLE_USER})
     interactive = stdin.isatty()
     async with Database(settings.db_path) as db:
-        khabar = Khabar(db, settings, clock)
+        khabar = Khabar(db, settings, clock, origin=post_journal.TERMINAL)
         if demo:
             added = await load_demo(db, clock)
             if added:
@@ -129,6 +131,9 @@ async def run_console(
         )
         output.out.flush()
         try:
+            # Posts this user's last session left unfinished (killed mid-post), first.
+            posts = await interrupted_posts(khabar, chat_id=user_id)
+            await PostRecovery(khabar, ConsoleTransport(output), posts).run()
             await _chat(khabar, output, stdin, user_id, interactive)
         finally:
             ticker.cancel()

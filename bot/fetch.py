@@ -45,6 +45,13 @@ class FetchError(Exception):
         self.reason = reason
 
 
+class FetchStopped(FetchError):
+    """The bot is stopping: the page was not judged, so the post is finished after restart."""
+
+    def __init__(self) -> None:
+        super().__init__(texts.FETCH_STOPPING)
+
+
 def is_url(text: str) -> bool:
     """An http(s) link, whether or not its address can be used: one that cannot (a host
     like "a℀@b", a port out of range) is refused by fetch_page with the reason, rather than
@@ -189,8 +196,8 @@ def decode_page(body: bytes, charset: str | None) -> str:
 
 class Fetches:
     """The page fetches a front end has in flight, so that stopping the bot ends them at
-    once: each ends with FetchError(FETCH_STOPPING), which the /post handler answers like any
-    failed fetch, and later fetches fail the same way straight away."""
+    once: each ends with FetchStopped, which leaves the /post journaled for the next start,
+    and later fetches fail the same way straight away."""
 
     def __init__(self, fetch: Callable[[str], Awaitable[str]]) -> None:
         self._fetch = fetch
@@ -199,7 +206,7 @@ class Fetches:
 
     async def __call__(self, url: str) -> str:
         if self._closed:
-            raise FetchError(texts.FETCH_STOPPING)
+            raise FetchStopped()
         task = asyncio.create_task(self._fetch(url), name="khabar-fetch")
         self._running.add(task)
         try:
@@ -207,8 +214,7 @@ class Fetches:
         except asyncio.CancelledError:
             current = asyncio.current_task()
             if self._closed and current is not None and not current.cancelling():
-                # close() ended it, not our caller
-                raise FetchError(texts.FETCH_STOPPING) from None
+                raise FetchStopped() from None  # close() ended it, not our caller
             raise
         finally:
             self._running.discard(task)

@@ -63,6 +63,7 @@ from bot.delivery import (
     plain_text,
 )
 from bot.posting import MAX_FILE_BYTES
+from bot.recovery import PostRecovery, interrupted_posts
 from bot.replies import Button, Document, Incoming, Reply
 from bot.runner import Runner
 from bot.telegram_errors import QuietHTTPXRequest, quiet_ptb_shutdown, reason
@@ -427,10 +428,15 @@ def build_application(
         transport = TelegramTransport.for_settings(app, settings)
         app.bot_data["transport"] = transport
         runner = Runner(db, settings, clock, transport)
-        app.bot_data["khabar"] = Khabar(db, settings, clock, on_outbox=runner.wake)
+        khabar = Khabar(db, settings, clock, on_outbox=runner.wake)
+        app.bot_data["khabar"] = khabar
         app.bot_data["runner"] = runner
+        # Before polling starts: every post journaled now was cut short by the last stop.
+        recovery = PostRecovery(khabar, transport, await interrupted_posts(khabar))
+        app.bot_data["recovery"] = recovery
         await register_menus(app.bot, settings.admins, db, clock)
         runner.start()
+        recovery.start()  # beside the bot: a page may be slow, other chats need answers
         assert app.job_queue is not None
 
         async def tick(_: ContextTypes.DEFAULT_TYPE) -> None:
@@ -449,6 +455,9 @@ def build_application(
         log.info("Khabar is running (database %s)", settings.db_path)
 
     async def post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        recovery: PostRecovery | None = app.bot_data.get("recovery")
+        if recovery is not None:
+            await recovery.stop()  # before the transport it tells admins through closes
         runner: Runner | None = app.bot_data.get("runner")
         if runner is not None:
             await runner.stop()  # the messages in flight finish; the rest stays pending
@@ -710,6 +719,9 @@ async def _release(application: Application[Any, Any, Any, Any, Any, Any]) -> No
 
     Each step is a no-op for what PTB's post_stop/post_shutdown already released.
     """
+    recovery: PostRecovery | None = application.bot_data.get("recovery")
+    if recovery is not None:
+        await recovery.stop()
     runner: Runner | None = application.bot_data.get("runner")
     if runner is not None:
         await runner.stop()

@@ -120,6 +120,22 @@ POST_TRUNCATED = "⚠️ लेख बहुत लंबा था, इसल�
 POST_BAD_FILE = "यह फ़ाइल नहीं ले सकता। सिर्फ़ .txt या .html फ़ाइल भेजें (अधिकतम {mb} MB)।"
 POST_BAD_ENCODING = "फ़ाइल पढ़ी नहीं जा सकी: वह UTF-8 टेक्स्ट नहीं लगती।"
 FETCH_FAILED = "यह पन्ना खोला नहीं जा सका ({reason})। URL जाँचें, या लेख का टेक्स्ट सीधे भेजें।"
+# A /post the stopping bot could not finish (its page was still loading): it is journaled
+# and finished at the next start, and its admin told then (RECOVERED_*).
+POST_AFTER_RESTART = (
+    "⏸️ ख़बर बंद हो रहा है, इसलिए यह लेख अभी पूरा नहीं हुआ। दोबारा चालू होते ही ख़बर इसे "
+    "अपने-आप पूरा करके यहीं बताएगा: फिर से भेजने की ज़रूरत नहीं।"
+)
+# Said at start-up about a /post a stop, crash or kill interrupted, before its usual reply.
+RECOVERED_DONE = (
+    "🔄 ख़बर के रुकने से आपका एक /post अधूरा रह गया था ({when} को भेजा: {what})। "
+    "दोबारा चालू होने पर उसे पूरा किया:"
+)
+RECOVERED_FAILED = (
+    "🔄 ख़बर के रुकने से आपका एक /post अधूरा रह गया था ({when} को भेजा: {what})। "
+    "दोबारा चालू होने पर फिर कोशिश की, पर लेख नहीं सहेजा जा सका:"
+)
+RECOVERED_FILE = "फ़ाइल {name}"
 FETCH_BAD_URL = "URL सही नहीं लगता। ऐसा लिखें: <code>/post https://example.com/khabar</code>"
 
 NOT_ADMIN = "माफ़ कीजिए, यह कमांड सिर्फ़ संपादकों (एडमिन) के लिए है।"
@@ -245,4 +261,4 @@ FETCH_DEADLINE_PASSED = "{seconds:g} सेकंड में पन्ना �
 FETCH_NETWORK_ERROR = "नेटवर्क त्रुटि"
 FETCH_TOO_LARGE = "पन्ना 5 MB से बड़ा है"
 FETCH_NOT_A_PAGE = "यह वेब पन्ना नहीं, {kind} है"
-FETCH_STOPPING = "बॉट बंद हो रहा है; चालू होने पर फिर भेजें"
+FETCH_STOPPING = "बॉट बंद हो रहा है"

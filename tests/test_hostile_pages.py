@@ -23,7 +23,7 @@ from bot.commands import Khabar
 from bot.config import ConfigError, Settings
 from bot.replies import Document
 from digests.render import escape
-from storage import articles
+from storage import articles, post_journal
 from storage.db import Database
 from tests.conftest import ADMIN, FIXTURES, READER, Chat, fixture_text
 from tests.support.botapi import FakeBotAPI
@@ -215,7 +215,8 @@ async def test_a_slow_post_leaves_other_chats_answered_and_times_out(
 
 async def test_sigterm_ends_a_pending_slow_fetch_and_the_bot(tmp_path: Path) -> None:
     """`khabar run` with a /post stuck on a page that would take 10 minutes: SIGTERM ends
-    the fetch, the admin is told the bot is stopping, and the process exits 0."""
+    the fetch, the admin is told the post will be finished after the restart (it stays in
+    the post journal), and the process exits 0."""
     with serve() as slow:
         async with FakeBotAPI() as api:
             env = _env(
@@ -244,4 +245,6 @@ async def test_sigterm_ends_a_pending_slow_fetch_and_the_bot(tmp_path: Path) -> 
                     await proc.wait()
             assert proc.returncode == 0, err.decode()
             assert "Traceback" not in err.decode(), err.decode()
-            assert _texts(api, ADMIN) == [texts.FETCH_FAILED.format(reason=texts.FETCH_STOPPING)]
+            assert _texts(api, ADMIN) == [texts.POST_AFTER_RESTART]
+    async with Database(tmp_path / "run.db") as db:
+        assert await post_journal.count(db) == 1

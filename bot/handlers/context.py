@@ -11,7 +11,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.replies import Incoming, Reply
 from bot.schedule import next_occurrence
-from storage import subscribers
+from storage import post_journal, subscribers
 from storage.db import Database
 
 Fetcher = Callable[[str], Awaitable[str]]
@@ -29,6 +29,8 @@ class Context:
     # (chat, admin) pairs after a bare /post: that admin's next message in that chat is the
     # article. Per chat, so a /post typed in a group never swallows a private message.
     awaiting_post: set[tuple[int, int]] = field(default_factory=set)
+    # The front end posts arrive through: a journaled post is finished by the same one.
+    origin: str = post_journal.TELEGRAM
 
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.settings.admins

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.fetch import FetchError, is_url
+from bot.fetch import FetchError, FetchStopped, is_url
 from bot.handlers.context import Context, number_arg, pending_post_key
 from bot.posting import (
     MAX_FILE_BYTES,
@@ -23,13 +25,13 @@ from bot.posting import (
     source_from_html,
     split_article,
 )
-from bot.replies import Incoming, Reply
+from bot.replies import Document, Incoming, Reply
 from bot.updates import FollowerTiming, follower_timing
 from digests.article import EmptyArticle, NotHindi
 from digests.dates import format_date, format_date_time
 from digests.model import DigestItem
 from digests.render import escape, render_item
-from storage import articles, deliveries, stories, subscribers
+from storage import articles, deliveries, post_journal, stories, subscribers
 
 # The /post reply's note on the story's followers: who gets the update now and who in their
 # next digest (their quiet hours; a digest may be set for any hour, so not "morning").
@@ -59,30 +61,80 @@ async def post(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
     return await post_text(ctx, msg, args or (msg.reply_to_text or ""))
 
 
+@dataclass(frozen=True, slots=True)
+class PostOutcome:
+    """What became of a post: the admin's reply, whether the article is stored (new or a
+    duplicate), and whether the outcome is final: a post the stopping bot could not finish
+    stays journaled for the next start."""
+
+    reply: Reply
+    stored: bool = False
+    final: bool = True
+
+
 async def post_text(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
+    """Journal the post, work it out, forget it once its outcome is known. Telegram has
+    already confirmed the update, so a post cut short by a crash or a restart lives on
+    only in the journal, to be finished at the next start (see bot.recovery)."""
+    file = _journal_file(msg.document)
+    if file is None and not text.strip():  # nothing to keep: answered without slow work
+        return [(await post_outcome(ctx, msg, text)).reply]
+    entry = await post_journal.record(
+        ctx.db,
+        origin=ctx.origin,
+        chat_id=msg.chat_id,
+        user_id=msg.user_id,
+        text=text,
+        file=file,
+        now=ctx.clock.now(),
+    )
+    try:
+        outcome = await post_outcome(ctx, msg, text)
+    except Exception:
+        # The front end answers with the generic error: that is the post's outcome too.
+        with contextlib.suppress(Exception):
+            await post_journal.remove(ctx.db, entry)
+        raise
+    if outcome.final:
+        await post_journal.remove(ctx.db, entry)
+    return [outcome.reply]
+
+
+def _journal_file(document: Document | None) -> post_journal.JournalFile | None:
+    """A posted file worth journaling: one over the size cap is refused without any work."""
+    if document is None or document.too_large:
+        return None
+    return post_journal.JournalFile(document.filename, document.content)
+
+
+async def post_outcome(ctx: Context, msg: Incoming, text: str) -> PostOutcome:
+    """Fetch, extract, digest and store the article of a post, or say why not."""
     try:
         source = await _source(ctx, msg, text)
+    except FetchStopped:
+        return PostOutcome(Reply(texts.POST_AFTER_RESTART), final=False)
     except BadUrl:
-        return [Reply(texts.FETCH_BAD_URL)]
+        return PostOutcome(Reply(texts.FETCH_BAD_URL))
     except FetchError as exc:
-        return [Reply(texts.FETCH_FAILED.format(reason=escape(exc.reason)))]
+        return PostOutcome(Reply(texts.FETCH_FAILED.format(reason=escape(exc.reason))))
     except UnsupportedFile:
-        return [Reply(texts.POST_BAD_FILE.format(mb=MAX_FILE_BYTES // (1024 * 1024)))]
+        mb = MAX_FILE_BYTES // (1024 * 1024)
+        return PostOutcome(Reply(texts.POST_BAD_FILE.format(mb=mb)))
     except UndecodableFile:
-        return [Reply(texts.POST_BAD_ENCODING)]
+        return PostOutcome(Reply(texts.POST_BAD_ENCODING))
     if source is None:
-        return [Reply(texts.POST_USAGE)]
+        return PostOutcome(Reply(texts.POST_USAGE))
     try:
         result = await post_article(ctx.db, source, posted_by=msg.user_id, now=ctx.clock.now())
     except NotHindi:
-        return [Reply(texts.POST_NOT_HINDI)]
+        return PostOutcome(Reply(texts.POST_NOT_HINDI))
     except EmptyArticle:
-        return [Reply(texts.POST_EMPTY)]
+        return PostOutcome(Reply(texts.POST_EMPTY))
     timing = FollowerTiming()
     if not result.duplicate and not result.new_story:
         timing = await follower_timing(ctx.db, result.story_id, ctx.clock.now())
         ctx.outbox_written()  # the runner sends the followers' updates in the background
-    return [Reply(describe_post(result, timing))]
+    return PostOutcome(Reply(describe_post(result, timing)), stored=True)
 
 
 async def _source(ctx: Context, msg: Incoming, text: str) -> Source | None:

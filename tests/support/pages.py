@@ -41,7 +41,8 @@ TRICKLE_PATH = "/slow"
 @contextmanager
 def serve(answers: dict[str, Answer] | None = None) -> Iterator[Site]:
     """A loopback server: `answers` by path, and at TRICKLE_PATH an HTML page that sends
-    one byte a second until the client hangs up. Yields the Site (base URL without '/')."""
+    one byte a second until the client hangs up (unless `answers` has that path: a test
+    makes the slow page fast by adding it). Yields the Site (base URL without '/')."""
     site = Site("", dict(answers or {}))
     closing = threading.Event()  # the test is over: stop trickling
 
@@ -52,7 +53,7 @@ def serve(answers: dict[str, Answer] | None = None) -> Iterator[Site]:
             """The tests read the bot's output, not the server's access log."""
 
         def do_GET(self) -> None:
-            if self.path == TRICKLE_PATH:
+            if self.path == TRICKLE_PATH and self.path not in site.answers:
                 self._trickle()
                 return
             answer = site.answers.get(self.path, Answer(404, {}, b"not here"))
