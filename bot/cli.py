@@ -345,13 +345,15 @@ def _articles_in(target: str) -> list[tuple[str, str | None]]:
     return [(target, None)]
 
 
-async def _ingest_source(target: str, allow_private: bool) -> Source:
+async def _ingest_source(target: str, settings: Settings) -> Source:
     """The raw article behind one ingest target: standard input, a URL or a file."""
     from bot.fetch import fetch_page, is_url
     from bot.posting import source_from_html
 
     if is_url(target):
-        page = await fetch_page(target, allow_private=allow_private)
+        page = await fetch_page(
+            target, allow_private=settings.allow_private_urls, deadline=settings.fetch_seconds
+        )
         return source_from_html(page, target)
     # Standard input ("-") is one plain-text (or HTML) article, as in `summarize -`.
     return _read_input(target)
@@ -378,7 +380,7 @@ async def _ingest(settings: Settings, targets: Sequence[str]) -> int:
         for target, problem in _expand(targets):
             if problem is None:
                 try:
-                    source = await _ingest_source(target, settings.allow_private_urls)
+                    source = await _ingest_source(target, settings)
                     result = await post_article(db, source, posted_by=None, now=clock.now())
                 except Exception as exc:
                     log.debug("could not ingest %s", target, exc_info=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +13,8 @@ import aiosqlite
 from digests.model import Digested, Fact
 from storage.db import Database
 from storage.timeutil import from_db, to_db
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +31,19 @@ class StoredArticle:
 _COLUMNS = "a.id, a.story_id, a.title, a.summary, a.facts, a.source_url, a.posted_at"
 
 
+def _facts(row: aiosqlite.Row) -> tuple[Fact, ...]:
+    """The stored key facts; a row whose facts cannot be read (edited by hand, a bad restore)
+    loses only them: digests read many articles at once, and one such row must not keep a
+    whole batch of readers from their morning."""
+    try:
+        return tuple(Fact(f["kind"], f["text"]) for f in json.loads(row["facts"]))
+    except (ValueError, TypeError, KeyError):
+        log.warning("article %s: stored facts unreadable, shown without them", row["id"])
+        return ()
+
+
 def _from_row(row: aiosqlite.Row) -> StoredArticle:
-    facts = tuple(Fact(f["kind"], f["text"]) for f in json.loads(row["facts"]))
+    facts = _facts(row)
     posted = from_db(row["posted_at"])
     assert posted is not None
     return StoredArticle(

@@ -175,3 +175,21 @@ async def test_the_morning_tick_reads_no_table_whole(tmp_path: Path, clock: Manu
                 if step.startswith("SCAN") and "VIRTUAL TABLE" not in step
             ]
             assert not scans, f"{sql}\n{plan}"
+
+
+async def test_an_article_with_unreadable_stored_facts_keeps_no_reader_from_the_morning(
+    admin: Chat, khabar: Khabar, db: Database, clock: ManualClock
+) -> None:
+    """The morning tick reads the window once for a batch of readers: one damaged row must
+    cost only its own facts, not every reader's digest."""
+    readers = [Chat(khabar, 701), Chat(khabar, 702)]
+    for chat in readers:
+        await chat.say("/start")
+        await chat.say("/time 10:31")
+    await admin.say("/post " + fixture_text("metro.txt"))
+    await admin.say("/post " + fixture_text("monsoon.txt"))
+    await db.execute("UPDATE articles SET facts = '{broken' WHERE id = 1")
+    clock.advance(timedelta(minutes=2))
+    out = await TerminalOutbox(khabar).flush()
+    assert out.count(METRO) == len(readers)
+    assert "मानसून" in out

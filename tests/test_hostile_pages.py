@@ -179,6 +179,22 @@ def test_ingest_reports_hostile_pages_and_goes_on(tmp_path: Path, site: Site) ->
     assert metro[1] == "new" and "मेट्रो" in metro[3]
 
 
+def test_ingest_gives_a_page_the_configured_deadline(tmp_path: Path) -> None:
+    with serve() as slow:
+        page = f"{slow.base}{TRICKLE_PATH}"
+        result = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "ingest", "--db", str(tmp_path / "k.db"), page],
+            capture_output=True,
+            text=True,
+            env=_env(KHABAR_ALLOW_PRIVATE_URLS="1", KHABAR_FETCH_TIMEOUT_SECONDS="1"),
+            timeout=TIMEOUT,
+            check=False,
+        )
+    assert result.returncode == 1, result.stderr
+    reason = texts.FETCH_DEADLINE_PASSED.format(seconds=1.0)
+    assert result.stdout.split("\t")[-1].strip() == reason, result.stdout
+
+
 # ---------------------------------------------------------------- the Telegram app
 
 
