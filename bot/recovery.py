@@ -20,6 +20,7 @@ from bot.commands import Khabar
 from bot.delivery import BadEntities, RateLimited, Transient, Transport
 from bot.handlers.editing import PostOutcome, post_outcome
 from bot.replies import Document, Incoming, Reply, fit_parts
+from bot.tasks import finish_or_cancel
 from digests.dates import format_date_time
 from digests.render import escape
 from storage import post_journal
@@ -62,11 +63,7 @@ class PostRecovery:
         if self._task is None:
             return
         try:
-            await asyncio.wait_for(asyncio.shield(self._task), timeout)
-        except (TimeoutError, asyncio.CancelledError):
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await finish_or_cancel(self._task, timeout)
         except Exception:
             log.exception("finishing interrupted posts failed")
         self._task = None

@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import Sender, SendReport, Transport
 from bot.schedule import TickReport, enqueue_due_digests
+from bot.tasks import finish_or_cancel
 from bot.updates import send_pending_updates
 from storage import deliveries
 from storage.db import Database
@@ -118,12 +119,7 @@ class Runner:
         self._stopping = True
         self.sender.request_stop()
         self._wake.set()
-        try:
-            await asyncio.wait_for(asyncio.shield(self._task), timeout)
-        except (TimeoutError, asyncio.CancelledError):
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await finish_or_cancel(self._task, timeout)
         self._task = None
 
     async def drain(self) -> None:
