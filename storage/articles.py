@@ -113,6 +113,12 @@ async def updates_pending(db: Database, limit: int = 20) -> list[int]:
     return [r[0] for r in rows]
 
 
+async def owe_updates(tx: aiosqlite.Connection, article_id: int) -> None:
+    """The article now sits in a story whose followers may not have it: an admin moved it
+    there. The runner tells them as it tells them of a newly posted article."""
+    await tx.execute("UPDATE articles SET updates_pending = 1 WHERE id = ?", (article_id,))
+
+
 async def updates_done(db: Database, article_id: int) -> None:
     await db.execute("UPDATE articles SET updates_pending = 0 WHERE id = ?", [article_id])
 
