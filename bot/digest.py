@@ -167,11 +167,36 @@ class Window:
         whole = (c for c in self.order(zone) if c[1] not in partly)
         rest: list[tuple[_RankKey, int, _Group]] = []
         for story_id in partly:
-            group = tuple(a for a in self.groups[story_id] if a.id not in received)
+            group = self._news(story_id, received)
             if group:
                 rest.append((_rank(group, zone), story_id, group))
         rest.sort(key=lambda c: c[0], reverse=True)
         return heapq.merge(whole, rest, key=lambda c: c[0], reverse=True)
+
+    def _news(self, story_id: int, received: set[int]) -> _Group:
+        """The story's unread articles posted after the newest one this reader was given.
+
+        An unread article older than that is behind the news they have: a card made of it
+        would present old news as new, so it is never a candidate (see `behind`).
+        """
+        group = self.groups[story_id]
+        latest = max((a.posted_at, a.id) for a in group if a.id in received)
+        return tuple(a for a in group if a.id not in received and (a.posted_at, a.id) > latest)
+
+    def behind(self, received: set[int]) -> list[int]:
+        """The unread articles older than an article of their story this reader was given.
+
+        A digest counts them as given without showing them, so they are not offered later.
+        Articles before the window are older than any in it, so the window decides alone.
+        """
+        partly = {self.by_id[a].story_id for a in received if a in self.by_id}
+        ahead = {a.id for s in partly for a in self._news(s, received)}
+        return [
+            a.id
+            for s in partly
+            for a in self.groups[s]
+            if a.id not in received and a.id not in ahead
+        ]
 
 
 class Readers:
@@ -223,7 +248,7 @@ async def _cards_for(
     """The reader's best unread stories as cards, and every article those account for."""
     received = readers.received.get(chat_id, set()) if readers is not None else set()
     cards: list[Card] = []
-    ids: list[int] = []
+    ids: list[int] = window.behind(received)
     for _key, story_id, group in window.candidates(received, zone):
         if len(cards) == MAX_STORIES:
             break

@@ -195,6 +195,17 @@ async def received_any(db: Database, chat_id: int, story_id: int) -> bool:
     return row is not None
 
 
+async def received_later(db: Database, chat_id: int, article: StoredArticle) -> bool:
+    """Whether this chat was given an article of the same story posted after `article`
+    (timeline order): then `article` is behind the news they have, not news."""
+    row = await db.fetchone(
+        "SELECT 1 FROM received r JOIN articles a ON a.id = r.article_id"
+        " WHERE r.chat_id = ? AND a.story_id = ? AND (a.posted_at, a.id) > (?, ?) LIMIT 1",
+        [chat_id, article.story_id, to_db(article.posted_at), article.id],
+    )
+    return row is not None
+
+
 async def title_before(db: Database, article: StoredArticle) -> str | None:
     """The headline of the story's article just before `article` (timeline order), or None.
 
