@@ -59,3 +59,42 @@ async def test_an_older_article_moved_in_after_a_newer_one_was_delivered_sends_n
     await admin.say("/move 2 1")  # the monsoon article is older than what the reader has
     assert await outbox.flush() == ""
     assert "106 प्रतिशत" not in await reader.say("/digest")
+
+
+AGAIN = "सोमवार से खुलेगी पूर्व-पश्चिम मेट्रो लाइन"
+
+
+def _card(digest: str, story: int) -> str:
+    """The digest card of one story: from its headline line to the next blank line."""
+    return next(block for block in digest.split("\n\n") if f"</b> #{story}" in block)
+
+
+async def test_a_story_card_is_one_article_its_newest_headline_summary_and_facts(
+    admin: Chat, reader: Chat, clock: ManualClock, db: Database
+) -> None:
+    await reader.say("/start")
+    await admin.say("/post " + fixture_text("metro_opened.txt"))
+    clock.advance(timedelta(hours=1))
+    await admin.say("/post " + fixture_text("metro_again.txt"))  # newest, fewer facts
+    again = await articles.get(db, 2)
+    assert again is not None and again.story_id == 1  # the premise: one story
+    card = _card(await reader.say("/digest"), 1)
+    assert AGAIN in card and "7 दिसंबर" in card and "2 रिपोर्ट" in card
+    assert again.summary.split("।")[0] in card
+    # Nothing of the other article: not its headline, summary or facts.
+    assert OPENED not in card and "52 हज़ार" not in card and "3 स्टेशनों" not in card
+
+
+async def test_a_known_story_card_shows_the_newest_article_and_its_facts_new_to_the_reader(
+    admin: Chat, reader: Chat, clock: ManualClock, db: Database
+) -> None:
+    await reader.say("/start")
+    await admin.say("/post " + fixture_text("metro.txt"))
+    assert "40 हज़ार" in await reader.say("/digest")
+    clock.advance(timedelta(hours=1))
+    await admin.say("/post " + fixture_text("metro_again.txt"))  # nothing new to the reader
+    clock.advance(timedelta(hours=1))
+    await admin.say("/post " + fixture_text("metro_opened.txt"))  # the news, newest
+    card = _card(await reader.say("/digest"), 1)
+    assert OPENED in card and "52 हज़ार" in card and "🆕 नया" in card
+    assert AGAIN not in card and "40 हज़ार" not in card and "7 दिसंबर" not in card
