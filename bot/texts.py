@@ -208,7 +208,9 @@ QUIET_USAGE = (
 )
 
 TIMELINE_EARLIER = "… इससे पहले {count} लेख"
+# {date} is the event's date as the article states it, else TIMELINE_POSTED.
 TIMELINE_LINE = "{n}. <i>{date}</i> · लेख {article}: {summary}"
+TIMELINE_POSTED = "(पोस्ट: {date})"
 
 MOVE_USAGE = "ऐसे लिखें: <code>/move 12 3</code> (लेख 12 को कहानी #3 में डालें)।"
 SPLIT_USAGE = "ऐसे लिखें: <code>/split 12</code> (लेख 12 को अलग नई कहानी बनाएँ)।"
