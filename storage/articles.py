@@ -197,11 +197,16 @@ async def received_any(db: Database, chat_id: int, story_id: int) -> bool:
 
 async def received_later(db: Database, chat_id: int, article: StoredArticle) -> bool:
     """Whether this chat was given an article of the same story posted after `article`
-    (timeline order): then `article` is behind the news they have, not news."""
+    (timeline order): then `article` is behind the news they have, not news.
+
+    Walks the story's later articles (none, for a newly posted one) and probes `received`
+    by its primary key, never the chat's whole history: it runs once per follower.
+    """
     row = await db.fetchone(
-        "SELECT 1 FROM received r JOIN articles a ON a.id = r.article_id"
-        " WHERE r.chat_id = ? AND a.story_id = ? AND (a.posted_at, a.id) > (?, ?) LIMIT 1",
-        [chat_id, article.story_id, to_db(article.posted_at), article.id],
+        "SELECT 1 FROM articles a WHERE a.story_id = ? AND (a.posted_at, a.id) > (?, ?)"
+        " AND EXISTS (SELECT 1 FROM received r WHERE r.chat_id = ? AND r.article_id = a.id)"
+        " LIMIT 1",
+        [article.story_id, to_db(article.posted_at), article.id, chat_id],
     )
     return row is not None
 
