@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,7 +14,7 @@ from bot import texts
 from bot.replies import Reply
 from bot.updates import story_buttons
 from digests.dates import format_date
-from digests.model import DigestItem, Fact
+from digests.model import DigestItem
 from digests.novelty import new_facts
 from digests.render import Card, pack_cards
 from storage import articles, follows
@@ -60,15 +60,16 @@ def _rank(group: _Group, zone: ZoneInfo) -> _RankKey:
     return (newest.posted_at.astimezone(zone).date(), len(group), newest.posted_at, newest.id)
 
 
-def _group_facts(group: Iterable[StoredArticle]) -> list[Fact]:
-    """The group's facts, newest article first, without repeats."""
-    ordered = sorted(group, key=lambda a: (a.posted_at, a.id), reverse=True)
-    return new_facts([f for a in ordered for f in a.facts], ())
-
-
 def _card(group: _Group, article_count: int, known: Sequence[str]) -> Card | None:
-    """One story's card; for a story the reader already knows, only the facts new to them
-    (None when there are none: a continued story that adds nothing is not shown)."""
+    """One story's card: the headline, summary and facts of one article, the newest the
+    reader has not been given; for a story the reader already knows, only that article's
+    facts new to them (None when none of the unread articles tells them anything new: a
+    continued story that adds nothing is not shown).
+
+    Facts are never taken from another article than the one whose summary is shown: a
+    fact carries no source, and under another article's summary a date or a number reads
+    as that article's (a victim's death date under a court order's summary).
+    """
     # The articles themselves (not their ids) are the key: equal content, equal card, even
     # across databases or after an article moved to another story.
     key = (group, article_count, tuple(known))
@@ -76,20 +77,16 @@ def _card(group: _Group, article_count: int, known: Sequence[str]) -> Card | Non
         _cards.move_to_end(key)
         return _cards[key]
     newest = max(group, key=lambda a: (a.posted_at, a.id))
-    facts = new_facts(_group_facts(group), known)
+    facts = new_facts(newest.facts, known)
     card: Card | None = None
-    if not known or facts:
-        # The card's summary comes from the article that tells this reader the most news,
-        # and so does its headline: an older headline over a newer summary would
-        # contradict it.
-        lead = max(group, key=lambda a: (len(new_facts(a.facts, known)), a.posted_at, a.id))
+    if not known or facts or any(new_facts(a.facts, known) for a in group):
         card = Card.of(
             DigestItem(
                 story_id=newest.story_id,
-                title=lead.title,
-                summary=lead.summary,
+                title=newest.title,
+                summary=newest.summary,
                 facts=tuple(facts[:MAX_FACTS]),
-                url=lead.source_url,
+                url=newest.source_url,
                 posted_at=newest.posted_at,
                 article_count=article_count,
                 facts_label=texts.NEW_FACTS_LABEL if known else None,
@@ -167,11 +164,36 @@ class Window:
         whole = (c for c in self.order(zone) if c[1] not in partly)
         rest: list[tuple[_RankKey, int, _Group]] = []
         for story_id in partly:
-            group = tuple(a for a in self.groups[story_id] if a.id not in received)
+            group = self._news(story_id, received)
             if group:
                 rest.append((_rank(group, zone), story_id, group))
         rest.sort(key=lambda c: c[0], reverse=True)
         return heapq.merge(whole, rest, key=lambda c: c[0], reverse=True)
+
+    def _news(self, story_id: int, received: set[int]) -> _Group:
+        """The story's unread articles posted after the newest one this reader was given.
+
+        An unread article older than that is behind the news they have: a card made of it
+        would present old news as new, so it is never a candidate (see `behind`).
+        """
+        group = self.groups[story_id]
+        latest = max((a.posted_at, a.id) for a in group if a.id in received)
+        return tuple(a for a in group if a.id not in received and (a.posted_at, a.id) > latest)
+
+    def behind(self, received: set[int]) -> list[int]:
+        """The unread articles older than an article of their story this reader was given.
+
+        A digest counts them as given without showing them, so they are not offered later.
+        Articles before the window are older than any in it, so the window decides alone.
+        """
+        partly = {self.by_id[a].story_id for a in received if a in self.by_id}
+        ahead = {a.id for s in partly for a in self._news(s, received)}
+        return [
+            a.id
+            for s in partly
+            for a in self.groups[s]
+            if a.id not in received and a.id not in ahead
+        ]
 
 
 class Readers:
@@ -223,7 +245,7 @@ async def _cards_for(
     """The reader's best unread stories as cards, and every article those account for."""
     received = readers.received.get(chat_id, set()) if readers is not None else set()
     cards: list[Card] = []
-    ids: list[int] = []
+    ids: list[int] = window.behind(received)
     for _key, story_id, group in window.candidates(received, zone):
         if len(cards) == MAX_STORIES:
             break

@@ -148,7 +148,8 @@ async def move_article(db: Database, article_id: int, story_id: int, now: dateti
     Both stories are retitled after their newest article. An emptied story keeps its row
     (its number is never given to another story: old buttons and links carry it) and
     records where its articles went; its followers follow the target instead, so nobody
-    loses the thread they were following.
+    loses the thread they were following. The target's followers are owed an update, as
+    for a newly posted article (bot.updates tells each only what is new to them).
     """
     article = await articles.get(db, article_id)
     if article is None:
@@ -156,6 +157,7 @@ async def move_article(db: Database, article_id: int, story_id: int, now: dateti
     old = article.story_id
     async with db.transaction() as tx:
         await articles.set_story(tx, article_id, story_id)
+        await articles.owe_updates(tx, article_id)
         await stories.touch(tx, story_id, now)
         await stories.refresh_title(tx, old)
         await stories.refresh_title(tx, story_id)
@@ -169,7 +171,9 @@ async def move_article(db: Database, article_id: int, story_id: int, now: dateti
 async def split_article(db: Database, article_id: int, now: datetime) -> int:
     """An admin's correction: the article starts a story of its own; returns its id.
 
-    The story it left is retitled after the newest article it still holds.
+    The story it left is retitled after the newest article it still holds. The article
+    takes the updates' path like any article that changes story, so the rule of who is told
+    lives in bot.updates alone (nobody follows a story this new: none go out).
     """
     article = await articles.get(db, article_id)
     if article is None:
@@ -177,6 +181,7 @@ async def split_article(db: Database, article_id: int, now: datetime) -> int:
     async with db.transaction() as tx:
         story_id = await stories.create(tx, article.title, now)
         await articles.set_story(tx, article_id, story_id)
+        await articles.owe_updates(tx, article_id)
         await stories.refresh_title(tx, article.story_id)
         await rebuild_story(tx, article.story_id)
         await rebuild_story(tx, story_id)

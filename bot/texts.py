@@ -208,14 +208,16 @@ QUIET_USAGE = (
 )
 
 TIMELINE_EARLIER = "… इससे पहले {count} लेख"
+# {date} is the event's date as the article states it, else TIMELINE_POSTED.
 TIMELINE_LINE = "{n}. <i>{date}</i> · लेख {article}: {summary}"
+TIMELINE_POSTED = "(पोस्ट: {date})"
 
 MOVE_USAGE = "ऐसे लिखें: <code>/move 12 3</code> (लेख 12 को कहानी #3 में डालें)।"
 SPLIT_USAGE = "ऐसे लिखें: <code>/split 12</code> (लेख 12 को अलग नई कहानी बनाएँ)।"
 ARTICLE_NOT_FOUND = "लेख {article} नहीं मिला।"
-MOVED = "✅ लेख {article} अब कहानी <b>#{story}</b> «{title}» में है।"
+MOVED = "✅ लेख {article} अब कहानी <b>#{story}</b> «{title}» में है{followers}।"
 MOVE_SAME = "लेख {article} पहले से कहानी #{story} में है।"
-SPLIT_DONE = "✅ लेख {article} अब अलग कहानी <b>#{story}</b> «{title}» है।"
+SPLIT_DONE = "✅ लेख {article} अब अलग कहानी <b>#{story}</b> «{title}» है{followers}।"
 SPLIT_ALONE = "लेख {article} अपनी कहानी #{story} में अकेला है, अलग करने को कुछ नहीं।"
 
 # The `khabar` command line: plain text on a terminal, no HTML. `summarize` prints a reason

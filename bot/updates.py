@@ -116,6 +116,7 @@ class UpdateReport:
     nothing_new: int = 0
     quiet: int = 0
     already_had: int = 0
+    behind: int = 0  # older than an article of the story the follower already has
 
 
 async def send_pending_updates(db: Database, now: datetime) -> UpdateReport:
@@ -134,6 +135,7 @@ async def send_pending_updates(db: Database, now: datetime) -> UpdateReport:
             total.nothing_new += report.nothing_new
             total.quiet += report.quiet
             total.already_had += report.already_had
+            total.behind += report.behind
     return total
 
 
@@ -171,6 +173,12 @@ async def _one(
 ) -> None:
     if await articles.was_received(db, chat_id, article.id):
         report.already_had += 1
+        return
+    if await articles.received_later(db, chat_id, article):
+        # Counted as given, so no digest offers it as news either.
+        report.behind += 1
+        async with db.transaction() as tx:
+            await deliveries.mark_received(tx, chat_id, [article.id], None, now)
         return
     fresh = new_facts(article.facts, await articles.received_facts(db, chat_id, story_id))
     # "Nothing new" needs something old: a follower who has received none of the story

@@ -113,6 +113,12 @@ async def updates_pending(db: Database, limit: int = 20) -> list[int]:
     return [r[0] for r in rows]
 
 
+async def owe_updates(tx: aiosqlite.Connection, article_id: int) -> None:
+    """The article now sits in a story whose followers may not have it: an admin moved it
+    there. The runner tells them as it tells them of a newly posted article."""
+    await tx.execute("UPDATE articles SET updates_pending = 1 WHERE id = ?", (article_id,))
+
+
 async def updates_done(db: Database, article_id: int) -> None:
     await db.execute("UPDATE articles SET updates_pending = 0 WHERE id = ?", [article_id])
 
@@ -185,6 +191,22 @@ async def received_any(db: Database, chat_id: int, story_id: int) -> bool:
         "SELECT 1 FROM received r JOIN articles a ON a.id = r.article_id"
         " WHERE r.chat_id = ? AND a.story_id = ? LIMIT 1",
         [chat_id, story_id],
+    )
+    return row is not None
+
+
+async def received_later(db: Database, chat_id: int, article: StoredArticle) -> bool:
+    """Whether this chat was given an article of the same story posted after `article`
+    (timeline order): then `article` is behind the news they have, not news.
+
+    Walks the story's later articles (none, for a newly posted one) and probes `received`
+    by its primary key, never the chat's whole history: it runs once per follower.
+    """
+    row = await db.fetchone(
+        "SELECT 1 FROM articles a WHERE a.story_id = ? AND (a.posted_at, a.id) > (?, ?)"
+        " AND EXISTS (SELECT 1 FROM received r WHERE r.chat_id = ? AND r.article_id = a.id)"
+        " LIMIT 1",
+        [article.story_id, to_db(article.posted_at), article.id, chat_id],
     )
     return row is not None
 

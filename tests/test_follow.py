@@ -181,14 +181,15 @@ async def test_digest_shows_a_continued_story_once_with_what_is_new(
     await _thread(admin, reader)
     assert "40 हज़ार" in await reader.say("/digest")
     clock.advance(timedelta(hours=2))
-    await admin.say("/post " + fixture_text("metro_opened.txt"))
     await admin.say("/post " + fixture_text("metro_again.txt"))
+    clock.advance(timedelta(minutes=5))
+    await admin.say("/post " + fixture_text("metro_opened.txt"))
     await admin.say("/post " + fixture_text("monsoon.txt"))
     text = await reader.say("/digest")
     assert text.count("#1") == 1  # one card for the whole thread
     assert "🆕 नया" in text and "52 हज़ार" in text and "40 हज़ार" not in text
-    # The headline is that of the article whose summary the card shows, not the first
-    # article's (which announced an opening the new summary reports as done).
+    # The card is the newest article's, headline and summary, not the first article's
+    # (which announced an opening the new summary reports as done).
     assert "पहले दिन 52 हज़ार लोगों ने सफ़र किया" in text
     assert "शहर की नई मेट्रो लाइन सोमवार से यात्रियों के लिए खुलेगी" not in text
     assert "3 रिपोर्ट" in text and "मौसम" in text

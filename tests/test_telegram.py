@@ -287,3 +287,17 @@ async def test_taking_a_menu_back_is_retried_until_telegram_answers(
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert sum("could not take the editors' menu back" in w for w in warnings) == 2, warnings
     assert not any("<html" in w for w in warnings), warnings
+
+
+async def test_move_into_a_followed_story_reaches_its_follower(running: Running) -> None:
+    await running.ask(READER, "/start")
+    await running.ask(ADMIN, "/post " + fixture_text("metro.txt"))  # story 1
+    assert "नई कहानी #2" in await running.ask(ADMIN, "/post " + fixture_text("monsoon.txt"))
+    assert "फॉलो कर रहे हैं" in await running.ask(READER, "/follow 1")
+    before = len(running.api.messages_to(READER))
+    moved = await running.ask(ADMIN, "/move 2 1")
+    assert "कहानी #1" in moved and "फॉलोअर: 1 को अभी अपडेट" in moved
+    sent = await running.api.wait_for(lambda s: len([m for m in s if m.chat_id == READER]) > before)
+    update = [m for m in sent if m.chat_id == READER][-1]
+    assert "कहानी #1 में नया" in (update.plain_text or "")
+    assert "106 प्रतिशत" in (update.plain_text or "")

@@ -208,8 +208,15 @@ async def move(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
         return [Reply(await missing_story_text(ctx.db, story_id))]
     if article.story_id == story_id:
         return [Reply(texts.MOVE_SAME.format(article=article_id, story=story_id))]
-    await move_article(ctx.db, article_id, story_id, ctx.clock.now())
-    done = texts.MOVED.format(article=article_id, story=story_id, title=escape(story.title))
+    now = ctx.clock.now()
+    await move_article(ctx.db, article_id, story_id, now)
+    timing = await _tell_followers(ctx, story_id, now)
+    done = texts.MOVED.format(
+        article=article_id,
+        story=story_id,
+        title=escape(story.title),
+        followers=followers_note(timing),
+    )
     return [Reply(done)]
 
 
@@ -223,9 +230,24 @@ async def split(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
     story = await stories.get(ctx.db, article.story_id)
     if story is not None and story.article_count == 1:
         return [Reply(texts.SPLIT_ALONE.format(article=article_id, story=story.id))]
-    new_story = await split_article(ctx.db, article_id, ctx.clock.now())
-    done = texts.SPLIT_DONE.format(article=article_id, story=new_story, title=escape(article.title))
+    now = ctx.clock.now()
+    new_story = await split_article(ctx.db, article_id, now)
+    timing = await _tell_followers(ctx, new_story, now)
+    done = texts.SPLIT_DONE.format(
+        article=article_id,
+        story=new_story,
+        title=escape(article.title),
+        followers=followers_note(timing),
+    )
     return [Reply(done)]
+
+
+async def _tell_followers(ctx: Context, story_id: int, now: datetime) -> FollowerTiming:
+    """An article an admin put into a story reaches its followers as a newly posted one
+    would: the runner sends the updates in the background; the reply says who gets one."""
+    timing = await follower_timing(ctx.db, story_id, now)
+    ctx.outbox_written()
+    return timing
 
 
 def _last_run(run: deliveries.RunReport | None, zone: ZoneInfo) -> str:

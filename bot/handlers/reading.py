@@ -11,6 +11,7 @@ from bot.posting import missing_story_text
 from bot.replies import Button, Incoming, Reply
 from bot.updates import story_buttons
 from digests.dates import format_date
+from digests.event_date import event_date
 from digests.model import DigestItem
 from digests.render import escape, render_item
 from digests.sentences import split_sentences
@@ -24,6 +25,17 @@ TIMELINE_ARTICLES = 15
 def _first_sentence(text: str) -> str:
     sentences = split_sentences(text)
     return sentences[0] if sentences else text
+
+
+def _when(article: articles.StoredArticle, zone: ZoneInfo) -> str:
+    """The timeline's date of an article: the event's, where the article states one,
+    else the day it was posted, labelled so the two are never taken for each other."""
+    posted = article.posted_at.astimezone(zone).date()
+    event = event_date(article.facts, posted)
+    if event is None:
+        return texts.TIMELINE_POSTED.format(date=format_date(posted))
+    shown = format_date(event)
+    return shown if event.year == posted.year else f"{shown} {event.year}"
 
 
 async def digest(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
@@ -91,7 +103,7 @@ async def story(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
     timeline += [
         texts.TIMELINE_LINE.format(
             n=n,
-            date=format_date(a.posted_at.astimezone(zone)),
+            date=_when(a, zone),
             article=a.id,
             summary=escape(_first_sentence(a.summary)),
         )
