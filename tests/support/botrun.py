@@ -194,3 +194,15 @@ async def add_article(
             posted_at=now,
         )
     return story_id, article_id
+
+
+async def report_totals(db: Database) -> dict[str, int]:
+    """Every sender run's counts added up: a broadcast may span runs (a pause for a 429 or
+    a retry's wait can end one run and the next picks up), and a test cares about the whole."""
+    names = ("messages", "deliveries", "retried", "rate_limited", "failed")
+    names += ("newly_inactive", "migrated", "plain_fallbacks", "deferred")
+    row = await db.fetchone(
+        "SELECT " + ", ".join(f"coalesce(sum({n}), 0)" for n in names) + " FROM delivery_reports"
+    )
+    assert row is not None
+    return dict(zip(names, (int(v) for v in row), strict=True))
