@@ -12,7 +12,7 @@ events with two or more articles and the distractors (a stream as dense in conti
 as a set built around stories; without it, about 600 unrelated single articles come too).
 
 The current linker is replayed through the real posting path on a temporary SQLite file:
-digest_article, storage.linking.find_story, then (as bot/posting.py does) a new story or the
+digest_article, bot.linking.find_story, then (as bot/posting.py does) a new story or the
 chosen one, the article row and index_article in one transaction. An article whose digested
 body repeats a stored one is a duplicate and lands in that article's story, as posting does.
 
@@ -59,12 +59,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.linking import find_story, index_article
 from digests.article import ArticleError, content_hash, digest_article
 from digests.linking import DEFAULT_THRESHOLD, LinkConfig, terms_of
 from digests.model import Digested
 from storage import articles, stories
 from storage.db import Database
-from storage.linking import find_story, index_article
 
 HERE = Path(__file__).resolve().parent
 STREAM_START = datetime(2024, 1, 1, 6, 0, tzinfo=UTC)
