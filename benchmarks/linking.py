@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.linking import find_story, index_article
 from digests.linking import (
     Candidate,
     Decision,
@@ -43,7 +44,7 @@ from digests.linking import (
 from digests.model import Digested
 from storage import articles, stories
 from storage.db import Database
-from storage.linking import find_story, index_article, index_terms
+from storage.linking import index_terms
 from storage.timeutil import to_db
 
 PER_DAY = 50

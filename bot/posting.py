@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import texts
+from bot.linking import find_story, index_article, rebuild_story
 from bot.replies import Document
 from digests.article import MAX_INPUT_CHARS, content_hash, digest_article
 from digests.extract import extract_html
 from digests.model import Digested
 from storage import articles, follows, stories
 from storage.db import Database
-from storage.linking import find_story, index_article, rebuild_story
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".text", ".md")

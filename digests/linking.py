@@ -1,7 +1,7 @@
 """Which story a new article continues: content-term signatures and the join decision.
 
-Pure (no I/O, no clock): storage/linking.py finds candidate stories through its term index
-and passes them here with the current time and the collection's idf.
+Pure (no I/O, no clock): bot/linking.py fetches candidate stories and term counts from
+storage/linking.py's index and decides here, with the current time and the collection's idf.
 
 Why term signatures and not embeddings: the one offline model that knows "व्हाट्सऐप" is
 "WhatsApp" scores everything 0.8-0.93 and reads ~19 headlines/s, while TF-IDF on stemmed
@@ -18,7 +18,7 @@ import itertools
 import json
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -48,6 +48,10 @@ DEFAULT_THRESHOLD = 0.28
 MIN_SKELETON = 3
 # A skeleton (cross-script) match counts this much of an exact term match.
 SKELETON_CREDIT = 0.8
+
+# The new article's terms used to find candidates, by weight x idf. Ten distinctive terms
+# find a same-story profile even when the wording differs (it needs to share only one).
+LOOKUP_TERMS = 10
 
 # Headline places of two articles that share none: the similarity is multiplied by this.
 # "केरल में कोरोना के 5942 नए केस" and "कर्नाटक में कोरोना के 4373 नए केस" share their
@@ -265,6 +269,27 @@ def merge(story: Signature, article: Signature, story_size: int) -> Signature:
     for t, w in article.terms.items():
         total[t] = total.get(t, 0.0) + w
     return Signature(_normalised(total))
+
+
+def fold(sigs: Iterable[Signature]) -> tuple[Signature | None, int]:
+    """A story profile built from its articles' signatures in posting order, and its size."""
+    profile: Signature | None = None
+    size = 0
+    for sig in sigs:
+        profile = sig if profile is None else merge(profile, sig, size)
+        size += 1
+    return profile, size
+
+
+def lookup_terms(
+    sig: Signature, idf: Mapping[str, float], known: Container[str]
+) -> list[tuple[str, float]]:
+    """The terms a candidate story is looked up by, with how much each counts: the
+    LOOKUP_TERMS most distinctive (weight x idf) of those in `known`. A term that no
+    indexed article has cannot lead to a story; place markers weigh 0 and never lead."""
+    usable = [t for t, w in sig.terms.items() if w > 0 and t in known]
+    ranked = sorted(usable, key=lambda t: (-sig.terms[t] * idf[t], t))[:LOOKUP_TERMS]
+    return [(t, sig.terms[t] * idf[t]) for t in ranked]
 
 
 # --- cross-script names -------------------------------------------------------------------

@@ -14,6 +14,8 @@ from typing import Any
 
 import aiosqlite
 
+from storage import linking
+
 log = logging.getLogger(__name__)
 
 Row = aiosqlite.Row
@@ -142,10 +144,7 @@ class Database:
             await self._conn.execute("PRAGMA foreign_keys = ON")
             await self._conn.execute("PRAGMA synchronous = NORMAL")
             await self.migrate()
-            # Work a migration left for Python (story signatures need the text pipeline).
-            from storage.linking import backfill
-
-            await backfill(self)
+            await self.backfill()
         except BaseException as exc:
             await self.close()
             if isinstance(exc, sqlite3.Error):
@@ -211,6 +210,14 @@ class Database:
                 f"डेटाबेस का स्कीमा {found} ख़बर के नए संस्करण का है, यह संस्करण {latest} तक "
                 "ही जानता है: ख़बर को अपडेट करें (डेटाबेस में कुछ नहीं बदला गया)",
             )
+
+    async def backfill(self) -> int:
+        """Do the work a migration left for Python (story signatures need the text
+        pipeline); returns the number of stories indexed, 0 at the cost of one lookup."""
+        if not await linking.backfill_pending(self.conn):
+            return 0
+        async with self.transaction() as tx:
+            return await linking.backfill(tx)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -103,7 +103,7 @@ async def mark_emptied(tx: aiosqlite.Connection, story_id: int, moved_to: int) -
 
     Deleting it would let SQLite hand the number to the next new story. Its follows are the
     caller's to move (storage.follows.move_followers); its linking profile is already gone
-    (storage.linking.rebuild_story drops a story without articles).
+    (bot.linking.rebuild_story drops a story without articles).
     """
     await tx.execute("UPDATE stories SET moved_to = ? WHERE id = ?", (moved_to, story_id))
 

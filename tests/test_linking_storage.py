@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 import digests.linking as pure
+from bot import linking as placing
 from digests.article import content_hash
 from digests.linking import LinkConfig, Signature
 from digests.model import Digested
 from storage import articles, stories
-from storage import linking as index
 from storage.db import Database
 from storage.timeutil import to_db
 
@@ -71,7 +71,7 @@ async def post(
 
     `new` starts a story whatever the decision, as an admin's /split would.
     """
-    decision = await index.find_story(db, article, at)
+    decision = await placing.find_story(db, article, at)
     if new:
         decision = pure.Decision(None, decision.score)
     async with db.transaction() as tx:
@@ -87,7 +87,7 @@ async def post(
             posted_by=None,
             posted_at=at,
         )
-        await index.index_article(tx, story_id, article, at)
+        await placing.index_article(tx, story_id, article, at)
     return story_id, decision.story_id is not None
 
 
@@ -112,9 +112,9 @@ async def test_follow_up_joins_and_other_news_starts_a_story(db: Database) -> No
 async def test_story_quiet_for_longer_than_the_window_is_not_joined(db: Database) -> None:
     bridge, _ = await post(db, BRIDGE_FALLS, T0)
     late = T0 + timedelta(days=8)
-    decision = await index.find_story(db, BRIDGE_PROBE, late)
+    decision = await placing.find_story(db, BRIDGE_PROBE, late)
     assert decision.story_id is None
-    in_window = await index.find_story(db, BRIDGE_PROBE, late, LinkConfig(quiet_after_days=10))
+    in_window = await placing.find_story(db, BRIDGE_PROBE, late, LinkConfig(quiet_after_days=10))
     assert in_window.story_id == bridge
 
 
@@ -125,15 +125,15 @@ async def test_rebuild_story_after_a_move(db: Database) -> None:
     # the exam story is left empty and must leave the index, the bridge story grows.
     async with db.transaction() as tx:
         await tx.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (bridge, exam))
-        await index.rebuild_story(tx, exam)
-        await index.rebuild_story(tx, bridge)
+        await placing.rebuild_story(tx, exam)
+        await placing.rebuild_story(tx, bridge)
     assert await profile_size(db, exam) is None
     assert await db.scalar("SELECT count(*) FROM story_terms WHERE story_id = ?", [exam]) == 0
     assert await profile_size(db, bridge) == 2
     last = await db.scalar("SELECT last_update FROM story_profiles WHERE story_id = ?", [bridge])
     assert last == to_db(T0 + timedelta(hours=1))
     # Exam news now finds the bridge story, the only one that holds exam terms.
-    decision = await index.find_story(db, EXAM_ARRESTS, T0 + timedelta(days=1))
+    decision = await placing.find_story(db, EXAM_ARRESTS, T0 + timedelta(days=1))
     assert decision.story_id == bridge
     # And after moving it back out (a /split into a new story), each story is itself again.
     async with db.transaction() as tx:
@@ -141,10 +141,10 @@ async def test_rebuild_story_after_a_move(db: Database) -> None:
         await tx.execute(
             "UPDATE articles SET story_id = ? WHERE title = ?", (new_story, EXAM_LEAK.title)
         )
-        await index.rebuild_story(tx, bridge)
-        await index.rebuild_story(tx, new_story)
+        await placing.rebuild_story(tx, bridge)
+        await placing.rebuild_story(tx, new_story)
     assert await profile_size(db, bridge) == 1
-    decision = await index.find_story(db, EXAM_ARRESTS, T0 + timedelta(days=1))
+    decision = await placing.find_story(db, EXAM_ARRESTS, T0 + timedelta(days=1))
     assert decision.story_id == new_story
 
 
@@ -164,7 +164,7 @@ async def test_rebuild_matches_incremental_indexing(db: Database) -> None:
 
     sig_before, meta_before, terms_before = await state()
     async with db.transaction() as tx:
-        await index.rebuild_story(tx, bridge)
+        await placing.rebuild_story(tx, bridge)
     sig_after, meta_after, terms_after = await state()
     assert meta_before == meta_after == (3, to_db(T0 + timedelta(days=2)))
     assert terms_before == terms_after
@@ -187,9 +187,9 @@ async def test_only_stories_sharing_an_indexed_term_are_scored(
 
     monkeypatch.setattr(pure, "similarity", spy)
     now = T0 + timedelta(days=1)
-    found, _ = await index.candidates(db.conn, pure.signature(BRIDGE_PROBE), now, LinkConfig())
+    found, _ = await placing.candidates(db, pure.signature(BRIDGE_PROBE), now, LinkConfig())
     assert [c.story_id for c in found] == [bridge]
-    decision = await index.find_story(db, BRIDGE_PROBE, now)
+    decision = await placing.find_story(db, BRIDGE_PROBE, now)
     assert decision.story_id == bridge
     assert scored
     assert all("टाइटन्स" not in s.terms for s in scored)  # the cricket story never scored
@@ -201,8 +201,8 @@ async def test_candidates_are_capped_however_many_stories_share_terms(db: Databa
         body = f"नदीपुर पुल स्लैब मजदूर ठेकेदार घटना{i}क।"
         await post(db, art(f"पुल गिरा {i}", body), T0 + timedelta(minutes=i), new=True)
     config = LinkConfig(max_candidates=5)
-    found, _ = await index.candidates(
-        db.conn, pure.signature(BRIDGE_PROBE), T0 + timedelta(hours=1), config
+    found, _ = await placing.candidates(
+        db, pure.signature(BRIDGE_PROBE), T0 + timedelta(hours=1), config
     )
     assert len(found) == 5
     assert await stories.count(db) == 30
@@ -247,16 +247,16 @@ async def test_backfill_indexes_articles_stored_by_schema_one(tmp_path: Path) ->
         assert await profile_size(db, 1) == 2
         assert await profile_size(db, 2) == 1
         assert await db.scalar("SELECT value FROM link_meta WHERE name = 'articles'") == 3
-        decision = await index.find_story(db, BRIDGE_REPORT, T0 + timedelta(days=2))
+        decision = await placing.find_story(db, BRIDGE_REPORT, T0 + timedelta(days=2))
         assert decision.story_id == 1
-        assert await index.backfill(db) == 0  # nothing left to do
+        assert await db.backfill() == 0  # nothing left to do
         # Run by hand again (the marker set anew), it rebuilds the same index.
         before = [tuple(r) for r in await db.fetchall("SELECT * FROM story_terms")]
         await db.execute("INSERT INTO link_meta (name, value) VALUES ('backfill_pending', 1)")
-        assert await index.backfill(db) == 2
+        assert await db.backfill() == 2
         assert [tuple(r) for r in await db.fetchall("SELECT * FROM story_terms")] == before
         assert await db.scalar("SELECT value FROM link_meta WHERE name = 'articles'") == 3
 
 
 async def test_fresh_database_needs_no_backfill(db: Database) -> None:
-    assert await index.backfill(db) == 0
+    assert await db.backfill() == 0

@@ -19,12 +19,12 @@ from bot.clock import ManualClock
 from bot.commands import Khabar
 from bot.config import Settings
 from bot.handlers.following import SUBSCRIBED_BY_FOLLOW, TOAST_MOVED
+from bot.linking import find_story
 from bot.posting import STORY_MOVED, move_article
 from bot.updates import story_buttons
 from digests.article import digest_article
 from storage import articles, stories, subscribers
 from storage.db import Database
-from storage.linking import find_story
 from tests.conftest import ADMIN, READER, Chat, fixture_text
 from tests.support.terminal import TerminalOutbox
 

@@ -3,7 +3,7 @@
     python evaluation/linking/score.py --dev /work/shared/eval/dev.jsonl [--background] [-v]
 
 Each article of set.jsonl is digested with digests.article.digest_article, placed with
-storage.linking.find_story at its `at` time, stored (a new story or the chosen one) and
+bot.linking.find_story at its `at` time, stored (a new story or the chosen one) and
 indexed with index_article, exactly as posting does, on a fresh temporary SQLite file per
 threshold. Definitions (see README.md):
 
@@ -28,12 +28,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from bot.linking import find_story, index_article
 from digests.article import content_hash, digest_article
 from digests.linking import DEFAULT_THRESHOLD, LinkConfig
 from digests.model import Digested
 from storage import articles, stories
 from storage.db import Database
-from storage.linking import find_story, index_article
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]

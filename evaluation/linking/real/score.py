@@ -2,7 +2,7 @@
 
     python evaluation/linking/real/score.py --dev ../shared/eval/dev.jsonl [--set set.tsv]
         [--seed N] [--half A|B|all] [--threshold T] [--baseline] [--crossval]
-        [--core] [--background N] [-v]
+        [--core] [--background N] [--idf archive|reference] [-v]
 
 The stream: every article of set.tsv (all of dev.jsonl), or one half of it, in an order
 shuffled by --seed, posted at synthetic times starting STREAM_START and spaced
@@ -12,7 +12,7 @@ events with two or more articles and the distractors (a stream as dense in conti
 as a set built around stories; without it, about 600 unrelated single articles come too).
 
 The current linker is replayed through the real posting path on a temporary SQLite file:
-digest_article, storage.linking.find_story, then (as bot/posting.py does) a new story or the
+digest_article, bot.linking.find_story, then (as bot/posting.py does) a new story or the
 chosen one, the article row and index_article in one transaction. An article whose digested
 body repeats a stored one is a duplicate and lands in that article's story, as posting does.
 
@@ -32,6 +32,10 @@ articles are dealt alternately the same way. The split is the same on every run.
 
 --crossval sweeps the threshold on each half, picks the best F1 there and reports it on the
 other half (both ways), for the current linker and the baseline.
+
+--idf reference replays the linker with a fixed idf from general-language word frequencies
+(reference_idf.py, the wordfreq package) in place of the archive's counts: candidates are
+found as posting finds them, only the join decision's idf changes.
 
 --background N first stores N synthetic articles 60 to 90 days before the stream (outside
 the quiet window: never candidates, they only change the archive's statistics). Each is a
@@ -59,12 +63,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.linking import candidates, find_story, index_article
 from digests.article import ArticleError, content_hash, digest_article
-from digests.linking import DEFAULT_THRESHOLD, LinkConfig, terms_of
+from digests.linking import DEFAULT_THRESHOLD, Decision, LinkConfig, choose, signature, terms_of
 from digests.model import Digested
 from storage import articles, stories
 from storage.db import Database
-from storage.linking import find_story, index_article
 
 HERE = Path(__file__).resolve().parent
 STREAM_START = datetime(2024, 1, 1, 6, 0, tzinfo=UTC)
@@ -235,8 +239,25 @@ async def _prime(db: Database, background: Sequence[Digested], before: datetime)
                 await index_article(tx, story_id, article, at)
 
 
+async def _find_story_reference_idf(
+    db: Database, article: Digested, now: datetime, config: LinkConfig
+) -> Decision:
+    """find_story with the join decided on the fixed reference idf (see --idf)."""
+    # Beside this script (run as a script, its folder is on sys.path); needs wordfreq.
+    from reference_idf import reference_idf
+
+    sig = signature(article)
+    found, _ = await candidates(db, sig, now, config)
+    terms = set(sig.terms).union(*(c.signature.terms for c in found))
+    return choose(sig, found, now, {t: reference_idf(t) for t in terms}, config)
+
+
 async def replay_linker(
-    items: Sequence[Item], threshold: float, path: Path, background: Sequence[Digested] = ()
+    items: Sequence[Item],
+    threshold: float,
+    path: Path,
+    background: Sequence[Digested] = (),
+    idf: str = "archive",
 ) -> Run:
     config = LinkConfig(threshold=threshold)
     run = Run()
@@ -252,7 +273,8 @@ async def replay_linker(
                 run.story[item.key] = story_id
                 run.decision[item.key] = founder[story_id]
                 continue
-            decision = await find_story(db, item.article, item.at, config)
+            place = find_story if idf == "archive" else _find_story_reference_idf
+            decision = await place(db, item.article, item.at, config)
             story_id = await _store(db, decision.story_id, item.article, item.at)
             founder.setdefault(story_id, item.key)
             by_hash[digest_hash] = story_id
@@ -429,6 +451,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--core", action="store_true", help="only articles of 2+ article events and distractors"
     )
+    parser.add_argument(
+        "--idf", choices=("archive", "reference"), default="archive", help="see the docstring"
+    )
     parser.add_argument("--background", type=int, default=0, metavar="N", help="drift check")
     parser.add_argument("-v", "--verbose", action="store_true", help="name merges and splits")
     args = parser.parse_args(argv)
@@ -455,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def linker(items: Sequence[Item], t: float, bg: Sequence[Digested] = ()) -> Run:
             path = Path(tmp) / f"replay-{next(counter)}.db"
-            return asyncio.run(replay_linker(items, t, path, bg))
+            return asyncio.run(replay_linker(items, t, path, bg, args.idf))
 
         def baseline(items: Sequence[Item], t: float) -> Run:
             return replay_baseline(items, t, tfidf_vectors(items))
