@@ -138,19 +138,37 @@ class Database:
             raise
         try:
             self._conn.row_factory = aiosqlite.Row
-            # First: switching a new file to WAL waits for the lock like any write.
-            await self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
-            await self._conn.execute("PRAGMA journal_mode = WAL")
-            await self._conn.execute("PRAGMA foreign_keys = ON")
-            await self._conn.execute("PRAGMA synchronous = NORMAL")
-            await self.migrate()
-            await self.backfill()
+            await self._prepare()
         except BaseException as exc:
             await self.close()
             if isinstance(exc, sqlite3.Error):
                 raise DatabaseUnavailable(self.path, _sqlite_reason(exc)) from exc
             raise
         return self
+
+    async def _prepare(self) -> None:
+        """Settings, migrations and backfill, tried again while another process opening the
+        same new file holds it: SQLite answers "database is locked" at once, without calling
+        the busy handler, to a connection that meets another one's switch to WAL or its first
+        reads of the new WAL. Every step is idempotent (the migrations re-read the version
+        inside their transaction), so a retry is safe."""
+        started = time.monotonic()
+        while True:
+            try:
+                # First: switching a new file to WAL waits for the lock like any write.
+                await self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+                await self.conn.execute("PRAGMA journal_mode = WAL")
+                await self.conn.execute("PRAGMA foreign_keys = ON")
+                await self.conn.execute("PRAGMA synchronous = NORMAL")
+                await self.migrate()
+                await self.backfill()
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() - started >= self.busy_patience:
+                    raise
+                if self.conn.in_transaction:
+                    await self.conn.execute("ROLLBACK")
+                await asyncio.sleep(0.05)
 
     async def close(self) -> None:
         if self._conn is not None:
