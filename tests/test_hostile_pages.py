@@ -28,7 +28,7 @@ from storage.db import Database
 from tests.conftest import ADMIN, FIXTURES, READER, Chat, fixture_text
 from tests.support.botapi import FakeBotAPI
 from tests.support.botrun import LiveBot, fast_settings
-from tests.support.pages import TRICKLE_PATH, Answer, Site, serve
+from tests.support.pages import TRICKLE_PATH, Answer, Site, serve, until_set
 
 TIMEOUT = 30  # a hang fails the test instead of stalling the suite
 NOT_PAGE_CHARSETS = ["undefined", "idna", "punycode"]
@@ -92,7 +92,7 @@ async def test_a_page_that_never_finishes_ends_at_the_deadline(
     with serve() as slow:
         reply = await asyncio.wait_for(admin.say(f"/post {slow.base}{TRICKLE_PATH}"), TIMEOUT)
         assert reply == _failed(texts.FETCH_DEADLINE_PASSED.format(seconds=1.0))
-        assert await asyncio.to_thread(slow.trickle_ended.wait, TIMEOUT)  # we hung up
+        assert await until_set(slow.trickle_ended, TIMEOUT)  # we hung up
     assert await articles.count(db) == 0
 
 
@@ -216,7 +216,7 @@ async def test_a_slow_post_leaves_other_chats_answered_and_times_out(
             )
             async with LiveBot(settings, clock):
                 api.push_message(ADMIN, f"/post {slow.base}{TRICKLE_PATH}")
-                assert await asyncio.to_thread(slow.trickle_started.wait, TIMEOUT)
+                assert await until_set(slow.trickle_started, TIMEOUT)
                 api.push_message(ADMIN, "/help")
                 api.push_message(READER, "/help")
                 await api.wait_for(lambda _: bool(api.messages_to(READER)), timeout=TIMEOUT)
@@ -252,7 +252,7 @@ async def test_sigterm_ends_a_pending_slow_fetch_and_the_bot(tmp_path: Path) -> 
             )
             try:
                 api.push_message(ADMIN, f"/post {slow.base}{TRICKLE_PATH}")
-                assert await asyncio.to_thread(slow.trickle_started.wait, TIMEOUT)
+                assert await until_set(slow.trickle_started, TIMEOUT)
                 proc.send_signal(signal.SIGTERM)
                 _, err = await asyncio.wait_for(proc.communicate(), TIMEOUT)
             finally:

@@ -25,7 +25,7 @@ from storage.db import Database
 from tests.conftest import ADMIN, FIXTURES, Chat, fixture_text
 from tests.support.botapi import FakeBotAPI
 from tests.support.botrun import LiveBot, eventually, fast_settings
-from tests.support.pages import TRICKLE_PATH, Answer, Site, serve
+from tests.support.pages import TRICKLE_PATH, Answer, Site, serve, until_set
 
 TIMEOUT = 30  # a hang fails the test instead of stalling the suite
 PAGE = Answer(
@@ -75,7 +75,7 @@ async def _kill_then_restart(
             doomed = await _start(env, log)
             try:
                 api.push_message(ADMIN, f"/post {slow.base}{TRICKLE_PATH}")
-                assert await asyncio.to_thread(slow.trickle_started.wait, TIMEOUT)
+                assert await until_set(slow.trickle_started, TIMEOUT)
                 await eventually(lambda: not api.pending_updates, TIMEOUT, "the confirmation")
             finally:
                 doomed.send_signal(sig)
@@ -184,7 +184,7 @@ async def test_a_post_is_journaled_only_while_its_outcome_is_unknown(
     with serve() as slow:
         url = f"{slow.base}{TRICKLE_PATH}"
         pending = asyncio.create_task(admin.say(f"/post {url}"))
-        assert await asyncio.to_thread(slow.trickle_started.wait, TIMEOUT)
+        assert await until_set(slow.trickle_started, TIMEOUT)
         (entry,) = await post_journal.pending(db, post_journal.TELEGRAM)
         assert (entry.chat_id, entry.user_id, entry.text, entry.file) == (ADMIN, ADMIN, url, None)
         reply = await asyncio.wait_for(pending, TIMEOUT)

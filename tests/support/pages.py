@@ -8,8 +8,10 @@ started with subprocess.run as well as from the test's event loop.
 
 from __future__ import annotations
 
+import asyncio
 import http.server
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -74,7 +76,10 @@ def serve(answers: dict[str, Answer] | None = None) -> Iterator[Site]:
                 while True:
                     self.wfile.write(b" ")
                     self.wfile.flush()
-                    if closing.wait(1.0):
+                    # A sleep, not closing.wait(1.0): a thread's timed wait outlives the
+                    # shifted year under libfaketime, a sleep does not.
+                    time.sleep(1.0)
+                    if closing.is_set():
                         return
             except OSError:  # the client hung up: the fetch gave up on the page
                 pass
@@ -92,3 +97,16 @@ def serve(answers: dict[str, Answer] | None = None) -> Iterator[Site]:
         closing.set()
         server.shutdown()
         server.server_close()
+
+
+async def until_set(event: threading.Event, timeout: float) -> bool:
+    """Whether the server thread sets `event` within `timeout` seconds, asked from the event
+    loop. Polled rather than `event.wait(timeout)` in a thread: under libfaketime a thread's
+    timed wait measures its deadline on the shifted clock and lasts the shifted year."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not event.is_set():
+        if loop.time() >= deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
