@@ -93,32 +93,16 @@ async def post_article(
     if duplicate is not None:
         return duplicate
     decision = await find_story(db, article, now)
-    joined: tuple[int, str] | None = None
     try:
-        async with db.transaction() as tx:
-            # find_story read outside this transaction: another process (`khabar ingest`
-            # next to the bot) may have emptied its story since. Check again here, where
-            # nothing can change under us, so an emptied story never comes back to life.
-            if decision.story_id is not None:
-                joined = await stories.live_in(tx, decision.story_id)
-            if joined is None:
-                story_id = await stories.create(tx, article.title, now)
-            else:
-                # The admin knows the story by the title it had before this article.
-                story_id = joined[0]
-                await stories.touch(tx, story_id, now)
-            article_id = await articles.insert(
-                tx,
-                story_id=story_id,
-                article=article,
-                content_hash=digest_hash,
-                source_url=source.url,
-                posted_by=posted_by,
-                posted_at=now,
-                updates_pending=joined is not None,
-            )
-            await stories.refresh_title(tx, story_id)
-            await index_article(tx, story_id, article, now)
+        return await store_article(
+            db,
+            article,
+            decision.story_id,
+            source_url=source.url,
+            posted_by=posted_by,
+            now=now,
+            truncated=truncated,
+        )
     except sqlite3.IntegrityError:
         # The same article may have been stored by a concurrent post between our check and
         # the insert: then it is a duplicate now. Anything else is a real error.
@@ -126,6 +110,46 @@ async def post_article(
         if duplicate is None:
             raise
         return duplicate
+
+
+async def store_article(
+    db: Database,
+    article: Digested,
+    story_id: int | None,
+    *,
+    source_url: str | None,
+    posted_by: int | None,
+    now: datetime,
+    truncated: bool = False,
+) -> PostResult:
+    """Store a digested article in the story linking chose (None: a new story) and index it,
+    in one transaction. The evaluation replays call this too, so they store exactly as a
+    post does."""
+    joined: tuple[int, str] | None = None
+    async with db.transaction() as tx:
+        # The story was chosen outside this transaction: another process (`khabar ingest`
+        # next to the bot) may have emptied it since. Check again here, where nothing can
+        # change under us, so an emptied story never comes back to life.
+        if story_id is not None:
+            joined = await stories.live_in(tx, story_id)
+        if joined is None:
+            story_id = await stories.create(tx, article.title, now)
+        else:
+            # The admin knows the story by the title it had before this article.
+            story_id = joined[0]
+            await stories.touch(tx, story_id, now)
+        article_id = await articles.insert(
+            tx,
+            story_id=story_id,
+            article=article,
+            content_hash=content_hash(article.body),
+            source_url=source_url,
+            posted_by=posted_by,
+            posted_at=now,
+            updates_pending=joined is not None,
+        )
+        await stories.refresh_title(tx, story_id)
+        await index_article(tx, story_id, article, now)
     if joined is None:
         return PostResult(article_id, story_id, article.title, True, False, article, truncated)
     return PostResult(article_id, story_id, joined[1], False, False, article, truncated)

@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.linking import find_story, index_article
+from bot.linking import find_story
+from bot.posting import store_article
 from digests.article import content_hash, digest_article
 from digests.linking import DEFAULT_THRESHOLD, LinkConfig
 from digests.model import Digested
-from storage import articles, stories
 from storage.db import Database
 
 HERE = Path(__file__).resolve().parent
@@ -85,22 +85,9 @@ def load_set(path: Path, dev: dict[str, dict[str, str]]) -> list[Item]:
 
 
 async def _store(db: Database, story_id: int | None, article: Digested, at: datetime) -> int:
-    async with db.transaction() as tx:
-        if story_id is None:
-            story_id = await stories.create(tx, article.title, at)
-        else:
-            await stories.touch(tx, story_id, at)
-        await articles.insert(
-            tx,
-            story_id=story_id,
-            article=article,
-            content_hash=content_hash(article.body),
-            source_url=None,
-            posted_by=None,
-            posted_at=at,
-        )
-        await index_article(tx, story_id, article, at)
-    return story_id
+    """Store as a post does (bot.posting.store_article); returns the story it landed in."""
+    stored = await store_article(db, article, story_id, source_url=None, posted_by=None, now=at)
+    return stored.story_id
 
 
 async def replay(

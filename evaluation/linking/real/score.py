@@ -64,6 +64,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.linking import candidates, find_story, index_article
+from bot.posting import store_article
 from digests.article import ArticleError, content_hash, digest_article
 from digests.linking import DEFAULT_THRESHOLD, Decision, LinkConfig, choose, signature, terms_of
 from digests.model import Digested
@@ -202,22 +203,9 @@ def digest_all(dev: Mapping[str, Mapping[str, str]], keys: Iterable[str]) -> dic
 
 
 async def _store(db: Database, story_id: int | None, article: Digested, at: datetime) -> int:
-    async with db.transaction() as tx:
-        if story_id is None:
-            story_id = await stories.create(tx, article.title, at)
-        else:
-            await stories.touch(tx, story_id, at)
-        await articles.insert(
-            tx,
-            story_id=story_id,
-            article=article,
-            content_hash=content_hash(article.body),
-            source_url=None,
-            posted_by=None,
-            posted_at=at,
-        )
-        await index_article(tx, story_id, article, at)
-    return story_id
+    """Store as a post does (bot.posting.store_article); returns the story it landed in."""
+    stored = await store_article(db, article, story_id, source_url=None, posted_by=None, now=at)
+    return stored.story_id
 
 
 async def _prime(db: Database, background: Sequence[Digested], before: datetime) -> None:
