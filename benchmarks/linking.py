@@ -23,7 +23,6 @@ import random
 import statistics
 import tempfile
 import time
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,7 +35,6 @@ from digests.linking import (
     Signature,
     choose,
     deserialize,
-    idf_from_counts,
     merge,
     serialize,
     signature,
@@ -104,7 +102,6 @@ class Generator:
 
 async def fill(db: Database, gen: Generator, size: int) -> tuple[datetime, list[list[str]]]:
     """Store `size` articles in stories; returns the last time and the recent topics."""
-    df: Counter[str] = Counter()
     recent: list[tuple[datetime, list[str]]] = []
     story_rows, article_rows, profile_rows, term_rows = [], [], [], []
     n = 0
@@ -120,7 +117,6 @@ async def fill(db: Database, gen: Generator, size: int) -> tuple[datetime, list[
             at = START + timedelta(days=(n + k * 7) / PER_DAY)  # spread over the next hours
             article = gen.article(topic)
             sig = signature(article)
-            df.update(sig.terms.keys())
             profile = sig if profile is None else merge(profile, sig, k)
             article_rows.append(
                 (story_id, f"h{story_id}-{k}", article.title, article.body, article.summary,
@@ -151,8 +147,6 @@ async def fill(db: Database, gen: Generator, size: int) -> tuple[datetime, list[
         await tx.executemany(
             "INSERT INTO story_terms (story_id, term, last_update) VALUES (?, ?, ?)", term_rows
         )
-        await tx.executemany("INSERT INTO term_df (term, df) VALUES (?, ?)", list(df.items()))
-        await tx.execute("UPDATE link_meta SET value = ? WHERE name = 'articles'", (size,))
     await db.execute("ANALYZE")
     end = max(t for t, _ in recent)
     week = [topic for t, topic in recent if end - t < timedelta(days=6)]
@@ -194,15 +188,7 @@ async def full_scan(db: Database, article: Digested, now: datetime) -> Decision:
         [since],
     )
     found = [Candidate(r[0], deserialize(r[1]), datetime.fromisoformat(r[2])) for r in rows]
-    sig = signature(article)
-    terms = set(sig.terms) | {t for c in found for t in c.signature.terms}
-    marks = ",".join("?" * len(terms))
-    df = {
-        r[0]: r[1]
-        for r in await db.fetchall(f"SELECT term, df FROM term_df WHERE term IN ({marks})", terms)
-    }
-    n_docs = await db.scalar("SELECT value FROM link_meta WHERE name = 'articles'")
-    return choose(sig, found, now, idf_from_counts(df, n_docs, terms), config)
+    return choose(signature(article), found, now, config)
 
 
 def _p95(values: list[float]) -> float:

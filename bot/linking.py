@@ -1,6 +1,6 @@
 """Which story a new article joins, and the upkeep of the stories' profiles.
 
-Storage (storage/linking.py) keeps the profiles, the term index and the term counts; the
+Storage (storage/linking.py) keeps the profiles and the term index; the
 judgement is digests.linking's. This module asks the one and hands the answers to the
 other, so an article's text is never sent down into storage to be judged there.
 """
@@ -18,7 +18,6 @@ from digests.linking import (
     Signature,
     choose,
     fold,
-    idf_from_counts,
     lookup_terms,
     merge,
     signature,
@@ -30,22 +29,11 @@ from storage.db import Database
 
 async def candidates(
     db: Database, sig: Signature, now: datetime, config: LinkConfig
-) -> tuple[list[Candidate], dict[str, float]]:
-    """Candidate stories for `sig` and the idf of every term involved (new and candidates).
-
-    Three statements whatever the archive size: df of the new terms (with N), candidates
-    with their profiles, df of the candidates' other terms.
-    """
-    counts = await index.term_counts(db.conn, sig.terms, with_total=True)
-    idf = idf_from_counts(counts.df, counts.articles, sig.terms)
+) -> list[Candidate]:
+    """Stories active in the quiet window that share one of `sig`'s lookup terms (one
+    statement, bounded by the index whatever the archive size)."""
     since = now - timedelta(days=config.quiet_after_days)
-    lookup = lookup_terms(sig, idf, counts.df)
-    found = await index.candidates(db.conn, lookup, since, config.max_candidates)
-    extra = {t for c in found for t in c.signature.terms if t not in idf}
-    if extra:
-        others = await index.term_counts(db.conn, extra)
-        idf.update(idf_from_counts(others.df, counts.articles, extra))
-    return found, idf
+    return await index.candidates(db.conn, lookup_terms(sig), since, config.max_candidates)
 
 
 async def find_story(
@@ -57,20 +45,18 @@ async def find_story(
     """
     config = config or LinkConfig()
     sig = signature(article)
-    found, idf = await candidates(db, sig, now, config)
-    return choose(sig, found, now, idf, config)
+    return choose(sig, await candidates(db, sig, now, config), now, config)
 
 
 async def index_article(
     tx: aiosqlite.Connection, story_id: int, article: Digested, now: datetime
 ) -> None:
-    """Fold a just-stored article into its story's profile, the term index and idf.
+    """Fold a just-stored article into its story's profile and the term index.
 
     Call inside the posting transaction, after the article row is inserted, so the index
     never names an article that a rollback removed.
     """
     sig = signature(article)
-    await index.count_terms(tx, sig.terms)
     stored = await index.profile(tx, story_id)
     if stored is None:
         await index.save_profile(tx, story_id, sig, 1, now)
@@ -84,7 +70,7 @@ async def rebuild_story(tx: aiosqlite.Connection, story_id: int) -> None:
 
     For admin corrections (/move, /split): call for the story an article left and the one
     it joined, in the same transaction as the UPDATE. A story left without articles drops
-    out of the index. Term counts are untouched: moving an article changes no article's terms.
+    out of the index.
     """
     held = await index.story_articles(tx, story_id)
     profile, size = fold(signature(article) for article, _ in held)

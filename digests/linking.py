@@ -1,15 +1,23 @@
 """Which story a new article continues: content-term signatures and the join decision.
 
-Pure (no I/O, no clock): bot/linking.py fetches candidate stories and term counts from
-storage/linking.py's index and decides here, with the current time and the collection's idf.
+Pure (no I/O, no clock): bot/linking.py fetches candidate stories from storage/linking.py's
+index and decides here, with the current time.
 
 Why term signatures and not embeddings: the one offline model that knows "व्हाट्सऐप" is
-"WhatsApp" scores everything 0.8-0.93 and reads ~19 headlines/s, while TF-IDF on stemmed
-content words separates whole same-story articles from the rest, costs well under a
-millisecond, and its terms double as the index that keeps candidate lookup independent of
-the archive size. Latin/Devanagari spellings of one name are matched by a consonant
-skeleton at comparison time (see `_skeleton`); headline places that differ lower the score
-(see PLACE_CONFLICT). Measured on evaluation/linking (README there).
+"WhatsApp" reads ~6 leads/s and, measured on real news (evaluation/linking/real), links
+about as well as these terms and adds little to them; TF-IDF on stemmed content words costs
+well under a millisecond, and its terms double as the index that keeps candidate lookup
+independent of the archive size.
+Latin/Devanagari spellings of one name are matched by a consonant skeleton at comparison
+time (see `_skeleton`); headline places that differ lower the score (see PLACE_CONFLICT).
+
+Why the idf is the candidates' and not the archive's: a term's weight decides a join, and
+counts over the whole archive make the same article link one way on a new install and
+another after a year of news. What tells stories apart is what the stories competing for
+this article do not share, so idf is counted over the article and its candidates only
+(`contrast_idf`): a word all the current Covid stories use says nothing about which of
+them a new count report continues, the state's name does. The decision then depends on
+the article and the stories active in the quiet window, never on older archive.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ import itertools
 import json
 import math
 from collections import Counter
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -41,16 +49,18 @@ MAX_TERMS = 60
 # A story profile is a running mean in which the story's past counts as at most this many
 # articles, so a thread that moves on (announced -> opened) keeps matching its latest turn.
 MERGE_MEMORY = 4
-# Join threshold on `similarity`, chosen on evaluation/linking (see its README).
-DEFAULT_THRESHOLD = 0.28
+# Join threshold on `similarity`, chosen on the real-news set (evaluation/linking/real:
+# README there gives the sweep on each half and the held-out figures).
+DEFAULT_THRESHOLD = 0.16
 # A Latin name and a Devanagari word match by consonant skeleton only when the skeleton is
 # at least this long: shorter ones ("gl", "ns") collide with ordinary Hindi words.
 MIN_SKELETON = 3
 # A skeleton (cross-script) match counts this much of an exact term match.
 SKELETON_CREDIT = 0.8
 
-# The new article's terms used to find candidates, by weight x idf. Ten distinctive terms
-# find a same-story profile even when the wording differs (it needs to share only one).
+# The new article's heaviest terms, used to find candidates: a same-story profile needs to
+# share only one of them. By the article's own weights (headline words first), so which
+# stories are found does not depend on the archive either.
 LOOKUP_TERMS = 10
 
 # Headline places of two articles that share none: the similarity is multiplied by this.
@@ -281,15 +291,11 @@ def fold(sigs: Iterable[Signature]) -> tuple[Signature | None, int]:
     return profile, size
 
 
-def lookup_terms(
-    sig: Signature, idf: Mapping[str, float], known: Container[str]
-) -> list[tuple[str, float]]:
+def lookup_terms(sig: Signature) -> list[tuple[str, float]]:
     """The terms a candidate story is looked up by, with how much each counts: the
-    LOOKUP_TERMS most distinctive (weight x idf) of those in `known`. A term that no
-    indexed article has cannot lead to a story; place markers weigh 0 and never lead."""
-    usable = [t for t, w in sig.terms.items() if w > 0 and t in known]
-    ranked = sorted(usable, key=lambda t: (-sig.terms[t] * idf[t], t))[:LOOKUP_TERMS]
-    return [(t, sig.terms[t] * idf[t]) for t in ranked]
+    LOOKUP_TERMS heaviest content terms (place markers weigh 0 and never lead)."""
+    usable = [(t, w) for t, w in sig.terms.items() if w > 0]
+    return sorted(usable, key=lambda tw: (-tw[1], tw[0]))[:LOOKUP_TERMS]
 
 
 # --- cross-script names -------------------------------------------------------------------
@@ -384,9 +390,15 @@ def _cross_script(a: Signature, b: Signature) -> list[tuple[str, str]]:
 # --- scoring ------------------------------------------------------------------------------
 
 
-def idf_from_counts(df: Mapping[str, int], n_docs: int, terms: Iterable[str]) -> dict[str, float]:
-    """Smoothed idf for `terms`: log((N+1)/(df+1)) + 1, so an empty archive gives 1.0."""
-    return {t: math.log((n_docs + 1) / (df.get(t, 0) + 1)) + 1.0 for t in terms}
+def contrast_idf(new: Signature, others: Sequence[Signature]) -> dict[str, float]:
+    """Smoothed idf of every term of `new` and `others`, counted over those documents only:
+    log((N+1)/(df+1)) + 1 with N = 1 + len(others), so a term of one story weighs most and
+    a term all of them share weighs 1.0."""
+    df: Counter[str] = Counter(new.terms.keys())
+    for sig in others:
+        df.update(sig.terms.keys())
+    n_docs = 1 + len(others)
+    return {t: math.log((n_docs + 1) / (c + 1)) + 1.0 for t, c in df.items()}
 
 
 def _idf_norm(sig: Signature, idf: Mapping[str, float]) -> float:
@@ -418,31 +430,24 @@ def similarity(a: Signature, b: Signature, idf: Mapping[str, float]) -> float:
 
 
 def choose(
-    new: Signature,
-    candidates: Sequence[Candidate],
-    now: datetime,
-    idf: Mapping[str, float],
-    config: LinkConfig,
+    new: Signature, candidates: Sequence[Candidate], now: datetime, config: LinkConfig
 ) -> Decision:
     """The story `new` continues, or None for a new story.
 
-    Stories quiet for longer than `config.quiet_after_days` are skipped; among the rest the
-    most similar wins (ties: the most recently updated) if it reaches the threshold.
+    Stories quiet for longer than `config.quiet_after_days` are skipped; the rest are
+    scored with their `contrast_idf`, and the most similar wins (ties: the most recently
+    updated) if it reaches the threshold.
     """
     window = timedelta(days=config.quiet_after_days)
-    best_id: int | None = None
-    best_key: tuple[float, datetime] | None = None
-    for cand in candidates:
-        if now - cand.last_update > window:
-            continue
-        score = similarity(new, cand.signature, idf)
-        key = (score, cand.last_update)
-        if best_key is None or key > best_key:
-            best_id, best_key = cand.story_id, key
-    if best_key is None:
+    live = [c for c in candidates if now - c.last_update <= window]
+    if not live:
         return Decision(None, 0.0)
-    score = best_key[0]
-    return Decision(best_id if score >= config.threshold else None, score)
+    idf = contrast_idf(new, [c.signature for c in live])
+    score, _, best = max(
+        ((similarity(new, c.signature, idf), c.last_update, c) for c in live),
+        key=lambda scored: scored[:2],
+    )
+    return Decision(best.story_id if score >= config.threshold else None, score)
 
 
 # --- storage form -------------------------------------------------------------------------

@@ -1,9 +1,9 @@
-"""The story-linking index: stored story profiles, their term index and term counts.
+"""The story-linking index: stored story profiles and their term index.
 
 Tables (migration 002): story_profiles holds each story's running signature, story_terms its
-heaviest terms keyed by (term, last_update), term_df the document frequency of every term
-for idf, link_meta the article count. This module only stores and fetches: which story an
-article joins is decided above it (bot/linking.py, with digests.linking). A candidate
+heaviest terms keyed by (term, last_update), link_meta the backfill marker. This module only
+stores and fetches: which story an article joins is decided above it (bot/linking.py, with
+digests.linking). A candidate
 lookup walks at most PER_TERM_STORIES index rows per looked-up term and returns at most
 `limit` profiles: its cost is bounded by those and B-tree depth, never by the archive size.
 """
@@ -11,8 +11,7 @@ lookup walks at most PER_TERM_STORIES index rows per looked-up term and returns 
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,17 +27,6 @@ from storage.timeutil import from_db, to_db
 PER_TERM_STORIES = 40
 # Terms of a story profile put in story_terms (the profile itself keeps MAX_TERMS).
 INDEX_TERMS = 30
-# SQLite host-parameter batches (the compiled limit is 32766; stay far below).
-_BATCH = 500
-
-
-@dataclass(frozen=True)
-class TermCounts:
-    """Document frequencies of some terms (absent: no indexed article has the term), and
-    the number of indexed articles when it was asked for (else 0)."""
-
-    df: dict[str, int]
-    articles: int
 
 
 @dataclass(frozen=True)
@@ -56,28 +44,6 @@ def index_terms(profile: Signature) -> list[str]:
 async def _rows(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> list[Any]:
     async with conn.execute(sql, tuple(params)) as cur:
         return list(await cur.fetchall())
-
-
-async def term_counts(
-    conn: aiosqlite.Connection, terms: Iterable[str], with_total: bool = False
-) -> TermCounts:
-    """Document frequency of each of `terms` found in term_df, and (when `with_total`) the
-    number of indexed articles, fetched in the same statement to save a thread round trip."""
-    wanted = list(dict.fromkeys(terms))
-    found: dict[str, int] = {}
-    n_docs = 0
-    for i in range(0, max(len(wanted), 1), _BATCH):
-        chunk = wanted[i : i + _BATCH]
-        marks = ",".join("?" * len(chunk))
-        sql = f"SELECT 0, term, df FROM term_df WHERE term IN ({marks})"
-        if with_total and i == 0:
-            sql += " UNION ALL SELECT 1, name, value FROM link_meta WHERE name = 'articles'"
-        for is_count, term, df in await _rows(conn, sql, chunk):
-            if is_count:
-                n_docs = int(df)
-            else:
-                found[term] = df
-    return TermCounts(found, n_docs)
 
 
 async def candidates(
@@ -157,15 +123,6 @@ async def drop_profile(tx: aiosqlite.Connection, story_id: int) -> None:
     await tx.execute("DELETE FROM story_profiles WHERE story_id = ?", (story_id,))
 
 
-async def count_terms(tx: aiosqlite.Connection, terms: Iterable[str], articles: int = 1) -> None:
-    """Add one document per term to term_df, and `articles` to the article count."""
-    await tx.executemany(
-        "INSERT INTO term_df (term, df) VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET df = df + 1",
-        [(t,) for t in terms],
-    )
-    await tx.execute("UPDATE link_meta SET value = value + ? WHERE name = 'articles'", (articles,))
-
-
 def _digested(title: str, body: str, summary: str, facts: str) -> Digested:
     parsed = tuple(Fact(f["kind"], f["text"]) for f in json.loads(facts or "[]"))
     return Digested(title=title, body=body, summary=summary, facts=parsed)
@@ -206,10 +163,8 @@ async def backfill(tx: aiosqlite.Connection) -> int:
     """
     if not await backfill_pending(tx):
         return 0
-    for table in ("story_terms", "story_profiles", "term_df"):
+    for table in ("story_terms", "story_profiles"):
         await tx.execute(f"DELETE FROM {table}")
-    await tx.execute("UPDATE link_meta SET value = 0 WHERE name = 'articles'")
-    df: Counter[str] = Counter()
     by_story: dict[int, list[Signature]] = {}
     last: dict[int, str] = {}
     rows = await _rows(
@@ -220,13 +175,10 @@ async def backfill(tx: aiosqlite.Connection) -> int:
     for story_id, title, body, summary, facts, posted_at in rows:
         sig = signature(_digested(title, body, summary, facts))
         by_story.setdefault(story_id, []).append(sig)
-        df.update(sig.terms.keys())
         last[story_id] = max(last.get(story_id, ""), posted_at)
     for story_id, sigs in by_story.items():
         profile, size = fold(sigs)
         if profile is not None:
             await _write_profile(tx, story_id, profile, size, last[story_id])
-    await tx.executemany("INSERT INTO term_df (term, df) VALUES (?, ?)", list(df.items()))
-    await tx.execute("UPDATE link_meta SET value = ? WHERE name = 'articles'", (len(rows),))
     await tx.execute("DELETE FROM link_meta WHERE name = 'backfill_pending'")
     return len(by_story)

@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 STORAGE = Path(__file__).resolve().parent.parent / "storage"
-DECISIONS = {"choose", "similarity", "idf_from_counts", "lookup_terms"}
+DECISIONS = {"choose", "similarity", "contrast_idf", "lookup_terms"}
 
 
 def _imports(path: Path) -> list[tuple[str, str]]:

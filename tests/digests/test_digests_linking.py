@@ -13,6 +13,7 @@ from digests.linking import (
     LinkConfig,
     Signature,
     choose,
+    contrast_idf,
     deserialize,
     merge,
     serialize,
@@ -59,7 +60,7 @@ OUTAGE_DEVANAGARI = art(
     " करीब दो घंटे चले आउटेज से करोड़ों उपयोगकर्ता प्रभावित हुए थे।",
 )
 
-IDF: dict[str, float] = {}  # an empty archive: every term counts 1.0
+IDF: dict[str, float] = {}  # every term counts 1.0
 
 
 def cand(story_id: int, article: Digested, age_days: float) -> Candidate:
@@ -71,7 +72,6 @@ def test_same_story_in_other_words_joins() -> None:
         signature(METRO_OPENED),
         [cand(1, METRO_ANNOUNCED, 2), cand(2, MONSOON, 1)],
         NOW,
-        IDF,
         LinkConfig(),
     )
     assert decision.story_id == 1
@@ -79,27 +79,35 @@ def test_same_story_in_other_words_joins() -> None:
 
 
 def test_different_story_starts_a_new_one() -> None:
-    decision = choose(signature(MONSOON), [cand(1, METRO_ANNOUNCED, 1)], NOW, IDF, LinkConfig())
+    decision = choose(signature(MONSOON), [cand(1, METRO_ANNOUNCED, 1)], NOW, LinkConfig())
     assert decision.story_id is None
     assert decision.score < 0.1
 
 
 def test_no_candidates_means_new_story() -> None:
-    assert choose(signature(MONSOON), [], NOW, IDF, LinkConfig()).story_id is None
+    assert choose(signature(MONSOON), [], NOW, LinkConfig()).story_id is None
 
 
 @pytest.mark.parametrize(("age", "joins"), [(6.9, True), (7.1, False), (30, False)])
 def test_quiet_story_is_not_joined(age: float, joins: bool) -> None:
-    decision = choose(
-        signature(METRO_OPENED), [cand(1, METRO_ANNOUNCED, age)], NOW, IDF, LinkConfig()
-    )
+    decision = choose(signature(METRO_OPENED), [cand(1, METRO_ANNOUNCED, age)], NOW, LinkConfig())
     assert (decision.story_id == 1) is joins
 
 
 def test_quiet_window_is_configurable() -> None:
     config = LinkConfig(quiet_after_days=30)
-    decision = choose(signature(METRO_OPENED), [cand(1, METRO_ANNOUNCED, 20)], NOW, IDF, config)
+    decision = choose(signature(METRO_OPENED), [cand(1, METRO_ANNOUNCED, 20)], NOW, config)
     assert decision.story_id == 1
+
+
+def test_a_term_every_candidate_shares_weighs_least() -> None:
+    """contrast_idf: what the competing stories all use cannot tell them apart."""
+    new = Signature({"कोरोन": 0.6, "केरल": 0.6, "टीक": 0.5})
+    kerala = Signature({"कोरोन": 0.7, "केरल": 0.7})
+    karnataka = Signature({"कोरोन": 0.7, "कर्नाटक": 0.7})
+    idf = contrast_idf(new, [kerala, karnataka])
+    assert idf["कोरोन"] == pytest.approx(1.0)
+    assert idf["कोरोन"] < idf["केरल"] < idf["कर्नाटक"] == idf["टीक"]
 
 
 def test_best_candidate_wins() -> None:
@@ -108,7 +116,6 @@ def test_best_candidate_wins() -> None:
         signature(METRO_OPENED),
         [cand(7, other_metro, 1), cand(3, METRO_ANNOUNCED, 3)],
         NOW,
-        IDF,
         LinkConfig(threshold=0.0),
     )
     assert decision.story_id == 3

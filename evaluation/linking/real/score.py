@@ -2,7 +2,7 @@
 
     python evaluation/linking/real/score.py --dev ../shared/eval/dev.jsonl [--set set.tsv]
         [--seed N] [--half A|B|all] [--threshold T] [--baseline] [--crossval]
-        [--core] [--background N] [--idf archive|reference] [-v]
+        [--core] [--background N] [-v]
 
 The stream: every article of set.tsv (all of dev.jsonl), or one half of it, in an order
 shuffled by --seed, posted at synthetic times starting STREAM_START and spaced
@@ -33,10 +33,6 @@ articles are dealt alternately the same way. The split is the same on every run.
 --crossval sweeps the threshold on each half, picks the best F1 there and reports it on the
 other half (both ways), for the current linker and the baseline.
 
---idf reference replays the linker with a fixed idf from general-language word frequencies
-(reference_idf.py, the wordfreq package) in place of the archive's counts: candidates are
-found as posting finds them, only the join decision's idf changes.
-
 --background N first stores N synthetic articles 60 to 90 days before the stream (outside
 the quiet window: never candidates, they only change the archive's statistics). Each is a
 mutation of a dev article: a random subset of its sentences plus one or two sentences of
@@ -63,10 +59,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.linking import candidates, find_story, index_article
+from bot.linking import find_story, index_article
 from bot.posting import store_article
 from digests.article import ArticleError, content_hash, digest_article
-from digests.linking import DEFAULT_THRESHOLD, Decision, LinkConfig, choose, signature, terms_of
+from digests.linking import DEFAULT_THRESHOLD, LinkConfig, terms_of
 from digests.model import Digested
 from storage import articles, stories
 from storage.db import Database
@@ -76,7 +72,7 @@ STREAM_START = datetime(2024, 1, 1, 6, 0, tzinfo=UTC)
 STREAM_SPAN = timedelta(days=6)
 STREAM_STEP = timedelta(minutes=10)
 BACKGROUND_AGE = timedelta(days=60)
-LINKER_SWEEP = (0.14, 0.16, 0.18, 0.20, 0.22, 0.24, 0.26, 0.28, 0.30, 0.32, 0.35)
+LINKER_SWEEP = (0.08, 0.10, 0.12, 0.14, 0.16, 0.18, 0.20, 0.22, 0.24, 0.26, 0.28, 0.30, 0.32, 0.35)
 BASELINE_SWEEP = (0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.45, 0.50, 0.60)
 BASELINE_THRESHOLD = 0.30
 
@@ -227,25 +223,11 @@ async def _prime(db: Database, background: Sequence[Digested], before: datetime)
                 await index_article(tx, story_id, article, at)
 
 
-async def _find_story_reference_idf(
-    db: Database, article: Digested, now: datetime, config: LinkConfig
-) -> Decision:
-    """find_story with the join decided on the fixed reference idf (see --idf)."""
-    # Beside this script (run as a script, its folder is on sys.path); needs wordfreq.
-    from reference_idf import reference_idf
-
-    sig = signature(article)
-    found, _ = await candidates(db, sig, now, config)
-    terms = set(sig.terms).union(*(c.signature.terms for c in found))
-    return choose(sig, found, now, {t: reference_idf(t) for t in terms}, config)
-
-
 async def replay_linker(
     items: Sequence[Item],
     threshold: float,
     path: Path,
     background: Sequence[Digested] = (),
-    idf: str = "archive",
 ) -> Run:
     config = LinkConfig(threshold=threshold)
     run = Run()
@@ -261,8 +243,7 @@ async def replay_linker(
                 run.story[item.key] = story_id
                 run.decision[item.key] = founder[story_id]
                 continue
-            place = find_story if idf == "archive" else _find_story_reference_idf
-            decision = await place(db, item.article, item.at, config)
+            decision = await find_story(db, item.article, item.at, config)
             story_id = await _store(db, decision.story_id, item.article, item.at)
             founder.setdefault(story_id, item.key)
             by_hash[digest_hash] = story_id
@@ -439,9 +420,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--core", action="store_true", help="only articles of 2+ article events and distractors"
     )
-    parser.add_argument(
-        "--idf", choices=("archive", "reference"), default="archive", help="see the docstring"
-    )
     parser.add_argument("--background", type=int, default=0, metavar="N", help="drift check")
     parser.add_argument("-v", "--verbose", action="store_true", help="name merges and splits")
     args = parser.parse_args(argv)
@@ -468,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def linker(items: Sequence[Item], t: float, bg: Sequence[Digested] = ()) -> Run:
             path = Path(tmp) / f"replay-{next(counter)}.db"
-            return asyncio.run(replay_linker(items, t, path, bg, args.idf))
+            return asyncio.run(replay_linker(items, t, path, bg))
 
         def baseline(items: Sequence[Item], t: float) -> Run:
             return replay_baseline(items, t, tfidf_vectors(items))

