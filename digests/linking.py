@@ -14,7 +14,7 @@ time (see `_skeleton`); headline places that differ lower the score (see PLACE_C
 Why the idf is the candidates' and not the archive's: a term's weight decides a join, and
 counts over the whole archive make the same article link one way on a new install and
 another after a year of news. What tells stories apart is what the stories competing for
-this article do not share, so idf is counted over the article and its candidates only
+this article do not share, so idf is counted over its candidate stories only
 (`contrast_idf`): a word all the current Covid stories use says nothing about which of
 them a new count report continues, the state's name does. The decision then depends on
 the article and the stories active in the quiet window, never on older archive.
@@ -35,7 +35,7 @@ import regex
 
 from digests.model import Digested
 from digests.normalize import fold_nukta
-from digests.places import is_place
+from digests.places import VENUES, is_place
 from digests.stopwords import STOPWORDS, word_set
 
 # --- tuning -------------------------------------------------------------------------------
@@ -65,8 +65,9 @@ LOOKUP_TERMS = 10
 
 # Headline places of two articles that share none: the similarity is multiplied by this.
 # "केरल में कोरोना के 5942 नए केस" and "कर्नाटक में कोरोना के 4373 नए केस" share their
-# whole template; the place is what makes them different events.
-PLACE_CONFLICT = 0.5
+# whole template; the place is what makes them different events. Not a veto: a manhunt or a
+# flood moves from place to place, and a continuation close enough in words still joins.
+PLACE_CONFLICT = 0.25
 # Place markers kept per profile (a story that moves from Delhi to Noida keeps both).
 MAX_PLACES = 8
 # Country-wide names conflict with nothing: national news mentions them everywhere.
@@ -225,12 +226,16 @@ def _normalised(weights: Mapping[str, float], limit: int = MAX_TERMS) -> dict[st
 
 
 def title_places(title: str) -> set[str]:
-    """Places named in a headline (one- and two-word names), nukta-folded."""
+    """Places named in a headline (one- and two-word names), nukta-folded.
+
+    Venues (संसद, विधानसभा) are left out: many unrelated events happen in one, so they
+    neither tell two events apart nor tie them together.
+    """
     words = [fold_nukta(w) for w in regex.findall(r"[\p{L}\p{M}]+", title)]
     found = {w for w in words if is_place(w)}
     found |= {f"{a} {b}" for a, b in itertools.pairwise(words) if is_place(f"{a} {b}")}
     # "नई दिल्ली" and "दिल्ली" are one place: keep the last word when it is a place itself.
-    return {p.split()[-1] if p.split()[-1] in found else p for p in found} - _NATIONAL
+    return {p.split()[-1] if p.split()[-1] in found else p for p in found} - _NATIONAL - VENUES
 
 
 def places_of(sig: Signature) -> set[str]:
@@ -391,14 +396,16 @@ def _cross_script(a: Signature, b: Signature) -> list[tuple[str, str]]:
 
 
 def contrast_idf(new: Signature, others: Sequence[Signature]) -> dict[str, float]:
-    """Smoothed idf of every term of `new` and `others`, counted over those documents only:
-    log((N+1)/(df+1)) + 1 with N = 1 + len(others), so a term of one story weighs most and
-    a term all of them share weighs 1.0."""
-    df: Counter[str] = Counter(new.terms.keys())
+    """idf of every term of `new` and `others`, counted over `others` (the candidate stories)
+    only: log((N+1)/(df+1)) + 1. A term all candidates share weighs 1.0, a term of one
+    candidate the most; a term of no candidate weighs as one of one candidate (it is rare
+    here, but not evidence for any story), so one candidate alone is compared by plain tf."""
+    df: Counter[str] = Counter()
     for sig in others:
         df.update(sig.terms.keys())
-    n_docs = 1 + len(others)
-    return {t: math.log((n_docs + 1) / (c + 1)) + 1.0 for t, c in df.items()}
+    n_docs = len(others)
+    terms = set(new.terms).union(*(sig.terms for sig in others))
+    return {t: math.log((n_docs + 1) / (max(df[t], 1) + 1)) + 1.0 for t in terms}
 
 
 def _idf_norm(sig: Signature, idf: Mapping[str, float]) -> float:

@@ -101,13 +101,17 @@ def test_quiet_window_is_configurable() -> None:
 
 
 def test_a_term_every_candidate_shares_weighs_least() -> None:
-    """contrast_idf: what the competing stories all use cannot tell them apart."""
+    """contrast_idf: what the competing stories all use cannot tell them apart; a term of
+    one of them can, and one they lack counts no more than that."""
     new = Signature({"कोरोन": 0.6, "केरल": 0.6, "टीक": 0.5})
     kerala = Signature({"कोरोन": 0.7, "केरल": 0.7})
     karnataka = Signature({"कोरोन": 0.7, "कर्नाटक": 0.7})
     idf = contrast_idf(new, [kerala, karnataka])
     assert idf["कोरोन"] == pytest.approx(1.0)
-    assert idf["कोरोन"] < idf["केरल"] < idf["कर्नाटक"] == idf["टीक"]
+    assert idf["कोरोन"] < idf["केरल"]
+    assert idf["केरल"] == idf["कर्नाटक"] == idf["टीक"]
+    alone = contrast_idf(new, [kerala])
+    assert set(alone.values()) == {1.0}  # one candidate: plain term weights
 
 
 def test_best_candidate_wins() -> None:

@@ -30,8 +30,10 @@ their slug and dealt alternately to A and B; a distractor (note `distractor:EVEN
 the half of the event it resembles, so each half keeps its hard cases; the remaining single
 articles are dealt alternately the same way. The split is the same on every run.
 
---crossval sweeps the threshold on each half, picks the best F1 there and reports it on the
-other half (both ways), for the current linker and the baseline.
+--crossval replays both streams (the full one and --core's) of each half at every threshold
+of the sweep, picks the threshold with the best mean F1 of the two streams on one half and
+reports it on the other (both ways), for the current linker and the baseline; --core and
+--half do not apply to it.
 
 --background N first stores N synthetic articles 60 to 90 days before the stream (outside
 the quiet window: never candidates, they only change the archive's statistics). Each is a
@@ -391,21 +393,34 @@ def _items(digested: Mapping[str, Digested], keys: Iterable[str], seed: int) -> 
 
 def _crossval(
     name: str,
-    by_half: Mapping[str, list[Item]],
+    streams: Mapping[str, Mapping[str, list[Item]]],
     gold: Mapping[str, str],
     sweep: Sequence[float],
     run_at: Callable[[Sequence[Item], float], Run],
 ) -> None:
-    table = {h: {t: score(run_at(items, t), gold) for t in sweep} for h, items in by_half.items()}
-    print(f"\n{name}: threshold sweep (F1 on A / B)")
-    for t in sweep:
-        print(f"  {t:5.2f}  A {table['A'][t].line()}\n         B {table['B'][t].line()}")
+    """Sweep each stream ("full", "core") of each half; choose a threshold on one half by
+    the mean F1 of its two streams and report it on the other half, both ways."""
+    table = {
+        (stream, h): {t: score(run_at(items, t), gold) for t in sweep}
+        for stream, by_half in streams.items()
+        for h, items in by_half.items()
+    }
+    for stream in streams:
+        print(f"\n{name}, {stream} stream: threshold sweep")
+        for t in sweep:
+            print(f"  {t:5.2f}  A {table[stream, 'A'][t].line()}")
+            print(f"         B {table[stream, 'B'][t].line()}")
+
+    def criterion(h: str, t: float) -> float:
+        return sum(table[stream, h][t].f1 for stream in streams) / len(streams)
+
     for tuned, held in (("A", "B"), ("B", "A")):
-        best = max(sweep, key=lambda t: (table[tuned][t].f1, -t))
-        print(
-            f"{name}: chosen on {tuned}: {best:.2f} (F1 {table[tuned][best].f1:.3f});"
-            f" held-out {held}: {table[held][best].line()}"
-        )
+        best = max(sweep, key=lambda t: (criterion(tuned, t), -t))
+        print(f"{name}: chosen on {tuned}: {best:.2f} (mean F1 {criterion(tuned, best):.3f})")
+        for stream in streams:
+            print(f"    held-out {held}, {stream:4} stream: {table[stream, held][best].line()}")
+    pooled = max(sweep, key=lambda t: (criterion("A", t) + criterion("B", t), -t))
+    print(f"{name}: best on both halves together: {pooled:.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -452,11 +467,18 @@ def main(argv: list[str] | None = None) -> int:
             return replay_baseline(items, t, tfidf_vectors(items))
 
         if args.crossval:
-            by_half = {h: _items(digested, keys_of[h], args.seed) for h in "AB"}
-            sizes = {h: (len(v), len({gold[i.key] for i in v})) for h, v in by_half.items()}
-            print(f"halves (articles, events): {sizes}; seed {args.seed}")
-            _crossval("linker", by_half, gold, LINKER_SWEEP, linker)
-            _crossval("baseline", by_half, gold, BASELINE_SWEEP, baseline)
+            streams = {
+                stream: {
+                    h: _items(digested, [k for k in keys if half[gold[k]] == h], args.seed)
+                    for h in "AB"
+                }
+                for stream, keys in (("full", sorted(labels)), ("core", sorted(core)))
+            }
+            for stream, by_half in streams.items():
+                sizes = {h: (len(v), len({gold[i.key] for i in v})) for h, v in by_half.items()}
+                print(f"{stream} stream, halves (articles, events): {sizes}; seed {args.seed}")
+            _crossval("linker", streams, gold, LINKER_SWEEP, linker)
+            _crossval("baseline", streams, gold, BASELINE_SWEEP, baseline)
             return 0
 
         items = _items(digested, keys_of[args.half], args.seed)
