@@ -25,7 +25,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -261,7 +261,7 @@ def _cached_signature(article: Digested) -> Signature:
 
 
 def _signature(article: Digested) -> Signature:
-    counts: Counter[str] = Counter()
+    counts: defaultdict[str, float] = defaultdict(float)
     for term in terms_of(article.title):
         counts[term] += TITLE_WEIGHT
     for term in terms_of(article.body):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from digests.wordchars import WORD_CHARS
@@ -77,7 +77,7 @@ def rouge_scores(candidate: str, reference: str) -> dict[str, float]:
 
 def mean_scores(pairs: Iterable[tuple[str, str]]) -> dict[str, float]:
     """Average rouge_scores over (candidate, reference) pairs, x100 for reporting."""
-    totals: Counter[str] = Counter()
+    totals: defaultdict[str, float] = defaultdict(float)
     count = 0
     for candidate, reference in pairs:
         for key, value in rouge_scores(candidate, reference).items():

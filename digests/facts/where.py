@@ -129,11 +129,11 @@ def where_candidates(
     first: dict[str, tuple[str, int]] = {}
     for span in sorted(set(spans)):
         phrase = tok.span(*span)
-        k = phrase_key(phrase)
-        counts[k] = counts.get(k, 0) + 1
-        first.setdefault(k, (phrase, tok.starts[span[0]]))
-    for k, n in counts.items():
-        phrase, pos = first[k]
-        bonus = _TITLE_BONUS if title_keys.issuperset(k.split()) else 0.0
+        key = phrase_key(phrase)
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, (phrase, tok.starts[span[0]]))
+    for key, n in counts.items():
+        phrase, pos = first[key]
+        bonus = _TITLE_BONUS if title_keys.issuperset(key.split()) else 0.0
         out.append(Candidate("where", phrase, _PLACE_SCORE + min(n - 1, 3) + bonus, pos))
     return out

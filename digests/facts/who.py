@@ -453,6 +453,7 @@ def _without_glosses(ranked: list[_Ranked], text: str) -> list[_Ranked]:
     """Drop a name given as the gloss of a better-ranked one ("... संगठन (इसरो)")."""
     if not ranked or "(" not in text:
         return ranked  # no gloss without a bracket (and no need to search the text for one)
+    glossed: Callable[[str, str, str], bool]
     if any("(" in r[0] or ")" in r[0] for r in ranked):
         glossed = _glossed_by_search  # (never for names made of words)
     else:
