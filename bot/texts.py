@@ -288,3 +288,22 @@ FETCH_NETWORK_ERROR = "नेटवर्क त्रुटि"
 FETCH_TOO_LARGE = "पन्ना 5 MB से बड़ा है"
 FETCH_NOT_A_PAGE = "यह वेब पन्ना नहीं, {kind} है"
 FETCH_STOPPING = "बॉट बंद हो रहा है"
+
+# Why a setting cannot be used (bot.config.ConfigError, shown after CONFIG_ERROR): each names
+# its variable and repeats the value given.
+CONFIG_ADMINS = (
+    "KHABAR_ADMINS में टेलीग्राम यूज़र आईडी (1 से 4503599627370495 तक के अंक) "
+    "अल्पविराम से अलग करके दें, जैसे 111111111,222222222; ग़लत: {part!r} "
+    "(पूरा मान: {raw!r})"
+)
+CONFIG_TZ = "KHABAR_TZ कोई IANA समय क्षेत्र नहीं है (जैसे Asia/Kolkata); मिला: {value!r}"
+CONFIG_DIGEST_TIME = "KHABAR_DIGEST_TIME 24 घंटे की घड़ी में HH:MM हो (जैसे 07:00); मिला: {value!r}"
+CONFIG_GRACE_NEGATIVE = "KHABAR_GRACE_HOURS ऋणात्मक नहीं हो सकता; मिला: {hours:g}"
+CONFIG_OUT_OF_RANGE = "{name} शून्य से बड़ी और {most:g} तक हो; मिला: {value!r}"
+CONFIG_CONCURRENCY = "KHABAR_SEND_CONCURRENCY 1 से 1000 तक हो; मिला: {value}"
+CONFIG_RETRY_BASE = "KHABAR_RETRY_BASE_SECONDS 0 से {most:g} तक हो; मिला: {value!r}"
+CONFIG_OUTBOX_HTTP = "KHABAR_OUTBOX_HTTP aiohttp या httpx हो; मिला: {value!r}"
+CONFIG_NOT_INTEGER = "{name} पूर्णांक होना चाहिए; मिला: {value!r}"
+CONFIG_NOT_NUMBER = "{name} संख्या होनी चाहिए; मिला: {value!r}"
+CONFIG_NOT_FINITE = "{name} सीमित संख्या होनी चाहिए; मिला: {value!r}"
+CONFIG_FLAG = "{name} में 1 या 0 दें (true/false, yes/no, on/off भी चलेंगे); मिला: {value!r}"
