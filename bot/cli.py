@@ -18,10 +18,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     import logging
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Sequence
 
     from bot.config import Settings
-    from bot.posting import Source
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -87,11 +86,9 @@ def _short_busy_error(record: logging.LogRecord) -> bool:
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if not settings.token:
-        print(
-            "TELEGRAM_BOT_TOKEN सेट नहीं है। BotFather से टोकन लेकर export करें, "
-            "या बिना टोकन के टर्मिनल में आज़माएँ: khabar chat --demo",
-            file=sys.stderr,
-        )
+        from bot import texts
+
+        print(texts.NO_TOKEN, file=sys.stderr)
         return 2
     from bot import texts
     from bot.telegram_app import StartupError, run
@@ -121,60 +118,34 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return asyncio.run(run_console(_settings(args), user_id=args.user, demo=args.demo))
 
 
-def _read_input(target: str) -> Source:
-    """One article from a file or standard input ("-"), read to at most the size cap."""
-    from pathlib import Path
-
-    from bot.inputs import read_file, read_stream
-    from bot.posting import MAX_FILE_BYTES, source_from_file
-    from bot.replies import Document
-
-    if target == "-":
-        name, got = "stdin.txt", read_stream(sys.stdin.buffer, MAX_FILE_BYTES)
-    else:
-        name, got = Path(target).name, read_file(target, MAX_FILE_BYTES)
-    return source_from_file(Document(name, got.data, too_large=got.too_large))
-
-
-def _os_reason(exc: OSError) -> str:
-    """A short Hindi reason for a file that cannot be read, instead of "[Errno 2] ..."."""
-    from bot import texts
-    from bot.inputs import NotARegularFile
-
-    if isinstance(exc, NotARegularFile):
-        return texts.FILE_NOT_REGULAR
-    if isinstance(exc, FileNotFoundError):
-        return texts.FILE_NOT_FOUND
-    if isinstance(exc, IsADirectoryError):
-        return texts.FILE_IS_FOLDER
-    if isinstance(exc, PermissionError):
-        return texts.FILE_NO_PERMISSION
-    return texts.FILE_UNREADABLE.format(detail=exc.strerror or type(exc).__name__)
-
-
 def _file_error(target: str, exc: OSError) -> str:
     from bot import texts
+    from bot.ingest.files import os_reason
 
-    return texts.CLI_FILE_ERROR.format(path=target, reason=_os_reason(exc))
+    return texts.CLI_FILE_ERROR.format(path=target, reason=os_reason(exc))
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
     if args.jsonl is not None:
         return _summarize_jsonl(args.jsonl)
+    from bot import texts
+
     if args.file is None:
-        print("एक फ़ाइल (या -) दें, या --jsonl IN।", file=sys.stderr)
+        print(texts.SUMMARIZE_USAGE, file=sys.stderr)
         return 2
-    from bot.posting import UndecodableFile, UnsupportedFile
+    from bot.ingest.sources import UndecodableFile, UnsupportedFile, read_input
     from digests.article import ArticleError, digest_article
 
     try:
-        source = _read_input(args.file)
+        source = read_input(args.file)
         article = digest_article(source.text, source.title)
     except OSError as exc:
         print(_file_error(args.file, exc), file=sys.stderr)
         return 1
     except (UnsupportedFile, UndecodableFile, ArticleError) as exc:
-        print(f"{_reason(exc)}।", file=sys.stderr)
+        from bot.ingest.targets import failure_reason
+
+        print(texts.SUMMARIZE_FAILED.format(reason=failure_reason(exc)), file=sys.stderr)
         return 1
     if args.json:
         payload = {
@@ -184,36 +155,15 @@ def cmd_summarize(args: argparse.Namespace) -> int:
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        print(f"शीर्षक: {article.title}\n\nसार: {article.summary}\n\nमुख्य तथ्य:")
+        print(texts.SUMMARY.format(title=article.title, summary=article.summary))
         for fact in article.facts:
             print(f"  • [{fact.kind}] {fact.text}")
     return 0
 
 
-# A JSONL line longer than this is skipped unread: a whole article (MAX_INPUT_CHARS
-# characters, each written as a 6-byte \\u escape) still fits.
-MAX_JSONL_LINE = 16 * 1024 * 1024
-
-
-def _open_lines(target: str) -> Iterator[str | None]:
-    """Lines of a file or pipe, or of standard input for "-", decoded as UTF-8 (bad bytes
-    replaced); None stands for a line over MAX_JSONL_LINE bytes."""
-    from bot.inputs import bounded_lines, open_input
-
-    if target == "-":
-        yield from _decoded(bounded_lines(sys.stdin.buffer, MAX_JSONL_LINE))
-        return
-    with open_input(target, pipes=True) as handle:
-        yield from _decoded(bounded_lines(handle, MAX_JSONL_LINE))
-
-
-def _decoded(lines: Iterator[bytes | None]) -> Iterator[str | None]:
-    for raw in lines:
-        yield None if raw is None else raw.decode("utf-8", "replace")
-
-
 def _summarize_jsonl(target: str) -> int:
     """One output line per non-blank input line, in order; bad lines get {"id", "error"}."""
+    from bot.ingest.files import open_lines
     from digests.batch import LINE_TOO_LONG, digest_line
 
     # One encoder for the run: json.dumps(row, ensure_ascii=False) builds one per line. A
@@ -224,7 +174,7 @@ def _summarize_jsonl(target: str) -> int:
     encode = json.JSONEncoder(ensure_ascii=False, check_circular=False, allow_nan=False).encode
     out = sys.stdout.buffer
     try:
-        for line in _open_lines(target):
+        for line in open_lines(target):
             if line is None:
                 out.write((encode(LINE_TOO_LONG) + "\n").encode("utf-8"))
             elif line and not line.isspace():  # (line.strip() copied every line to tell)
@@ -247,12 +197,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     """ROUGE of Khabar's summaries and of Lead-2 against a references JSONL file."""
     from pathlib import Path
 
+    from bot import texts
+    from bot.ingest.files import open_lines
     from digests.evaluation import Reference, evaluate, format_evaluation
 
     references: list[Reference] = []
     skipped = 0
     try:
-        for line in _open_lines(args.refs):
+        for line in open_lines(args.refs):
             if args.limit is not None and len(references) >= args.limit:
                 break
             if line is None:
@@ -269,7 +221,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(_file_error(args.refs, exc), file=sys.stderr)
         return 1
     if not references:
-        print("कोई लेख नहीं मिला (हर पंक्ति में text और summary चाहिए)।", file=sys.stderr)
+        print(texts.EVAL_NO_ARTICLES, file=sys.stderr)
         return 1
     print(format_evaluation(evaluate(references), Path(args.refs).name))
     if skipped:
@@ -277,120 +229,22 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _reason(exc: Exception) -> str:
-    """The short Hindi reason an error line ends with (never a class name): why an article
-    was not stored, in the Hindi the rest of the CLI speaks."""
-    import sqlite3
-
-    from bot import texts
-    from bot.fetch import FetchError
-    from bot.posting import UndecodableFile, UnsupportedFile
-    from digests.article import ArticleError, NotHindi
-
-    if isinstance(exc, FetchError):
-        return exc.reason
-    if isinstance(exc, OSError):
-        return _os_reason(exc)
-    if isinstance(exc, UnsupportedFile):
-        return texts.ONLY_TEXT_FILES
-    if isinstance(exc, UndecodableFile):
-        return texts.NOT_UTF8
-    if isinstance(exc, NotHindi):
-        return texts.NOT_HINDI
-    if isinstance(exc, ArticleError):
-        return texts.NO_SENTENCES
-    if isinstance(exc, sqlite3.Error):
-        if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL:
-            return texts.DISK_FULL
-        return texts.STORE_FAILED.format(detail=exc)
-    return texts.UNEXPECTED_ERROR
-
-
-def _expand(targets: Sequence[str]) -> Iterator[tuple[str, str | None]]:
-    """(target, None) for each article to store, (target, reason) for one that cannot be:
-    a folder without articles is an error, not silence, and so is a target that cannot
-    even be looked at."""
-    import logging
-
-    for target in targets:
-        try:
-            found = _articles_in(target)
-        except Exception as exc:
-            logging.getLogger(__name__).debug("could not look at %s", target, exc_info=True)
-            found = [(target, _reason(exc))]
-        yield from found
-
-
-def _articles_in(target: str) -> list[tuple[str, str | None]]:
-    """What one ingest target stands for, as `_expand` yields it."""
-    import re
-    from pathlib import Path
-
-    from bot import texts
-    from bot.fetch import is_url
-    from bot.posting import HTML_SUFFIXES, TEXT_SUFFIXES
-
-    path = Path(target)
-    if target == "-" or is_url(target):
-        return [(target, None)]
-    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", target):
-        return [(target, texts.ONLY_HTTP)]
-    if path.is_dir():
-        found: list[tuple[str, str | None]] = [
-            (str(child), None)
-            for child in sorted(path.rglob("*"))
-            if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES
-        ]
-        return found or [(target, texts.EMPTY_FOLDER)]
-    return [(target, None)]
-
-
-async def _ingest_source(target: str, settings: Settings) -> Source:
-    """The raw article behind one ingest target: standard input, a URL or a file."""
-    from bot.fetch import fetch_page, is_url
-    from bot.posting import source_from_html
-
-    if is_url(target):
-        page = await fetch_page(
-            target, allow_private=settings.allow_private_urls, deadline=settings.fetch_seconds
-        )
-        return source_from_html(page, target)
-    # Standard input ("-") is one plain-text (or HTML) article, as in `summarize -`.
-    return _read_input(target)
-
-
 async def _ingest(settings: Settings, targets: Sequence[str]) -> int:
-    """Store each target; one tab-separated line per article, errors included (README).
-
-    Whatever goes wrong with one target (a page, a file, a full disk) becomes that target's
-    error line and the run goes on: the remaining targets may well succeed, and each
-    deserves its own line. The traceback of an unexpected error is logged only with -v.
-    """
-    import logging
-
+    """Store each target; one tab-separated line per article, errors included (README)."""
     from bot.clock import SystemClock
-    from bot.posting import post_article
+    from bot.ingest.targets import ingest
     from storage.db import Database
 
-    log = logging.getLogger(__name__)
-
-    clock = SystemClock()
     failures = 0
     async with Database(settings.db_path) as db:
-        for target, problem in _expand(targets):
-            if problem is None:
-                try:
-                    source = await _ingest_source(target, settings)
-                    result = await post_article(db, source, posted_by=None, now=clock.now())
-                except Exception as exc:
-                    log.debug("could not ingest %s", target, exc_info=True)
-                    problem = _reason(exc)
-                else:
-                    state = "duplicate" if result.duplicate else "new"
-                    print(f"#{result.story_id}\t{state}\t{target}\t{result.article.title}")
-                    continue
-            failures += 1
-            print(f"-\terror\t{target}\t{problem}")
+        async for done in ingest(db, targets, settings, SystemClock()):
+            if done.result is None:
+                failures += 1
+                print(f"-\terror\t{done.target}\t{done.problem}")
+                continue
+            state = "duplicate" if done.result.duplicate else "new"
+            title = done.result.article.title
+            print(f"#{done.result.story_id}\t{state}\t{done.target}\t{title}")
     return 1 if failures else 0
 
 
@@ -483,11 +337,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # modules; looked up here so `summarize` need not import them.
         config = sys.modules.get("bot.config")
         if config is not None and isinstance(exc, config.ConfigError):
-            print(f"सेटिंग में गड़बड़: {exc}", file=sys.stderr)
+            from bot import texts
+
+            print(texts.CONFIG_ERROR.format(error=exc), file=sys.stderr)
             return 2
         db = sys.modules.get("storage.db")
         if db is not None and isinstance(exc, db.DatabaseUnavailable):
-            print(f"डेटाबेस नहीं खुला: {exc.path}: {exc.reason}", file=sys.stderr)
+            from bot import texts
+
+            problem = texts.DATABASE_UNAVAILABLE.format(path=exc.path, reason=exc.reason)
+            print(problem, file=sys.stderr)
             return 2
         raise
 

@@ -13,9 +13,9 @@ from functools import partial
 from bot import texts
 from bot.clock import Clock
 from bot.config import Settings
-from bot.fetch import Fetches, fetch_page
 from bot.handlers import editing, following, reading, subscription
 from bot.handlers.context import Context, Fetcher, Handler, pending_post_key
+from bot.ingest.urls import Fetches, fetch_page
 from bot.replies import Button, CallbackResult, ChatRights, Incoming, Reply, fit_parts, owns_chat
 from storage import post_journal
 from storage.db import Database

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo, available_timezones
 
+from bot import texts
+
 DEFAULT_TZ = "Asia/Kolkata"
 DEFAULT_DIGEST_TIME = "07:00"
 TELEGRAM_API = "https://api.telegram.org/bot"
@@ -59,11 +61,7 @@ def parse_admins(raw: str) -> frozenset[int]:
         if not part:
             continue
         if not _USER_ID.fullmatch(part) or not 0 < int(part) <= MAX_USER_ID:
-            raise ConfigError(
-                "KHABAR_ADMINS में टेलीग्राम यूज़र आईडी (1 से 4503599627370495 तक के अंक) "
-                f"अल्पविराम से अलग करके दें, जैसे 111111111,222222222; ग़लत: {part!r} "
-                f"(पूरा मान: {raw!r})"
-            )
+            raise ConfigError(texts.CONFIG_ADMINS.format(part=part, raw=raw))
         admins.add(int(part))
     return frozenset(admins)
 
@@ -136,15 +134,11 @@ class Settings:
         try:
             parse_zone(tz)
         except ValueError as exc:
-            raise ConfigError(
-                f"KHABAR_TZ कोई IANA समय क्षेत्र नहीं है (जैसे Asia/Kolkata); मिला: {tz!r}"
-            ) from exc
+            raise ConfigError(texts.CONFIG_TZ.format(value=tz)) from exc
         try:
             digest_time = parse_hhmm(digest_time).strftime("%H:%M")
         except ValueError as exc:
-            raise ConfigError(
-                f"KHABAR_DIGEST_TIME 24 घंटे की घड़ी में HH:MM हो (जैसे 07:00); मिला: {digest_time!r}"
-            ) from exc
+            raise ConfigError(texts.CONFIG_DIGEST_TIME.format(value=digest_time)) from exc
         tick = _number(env, "KHABAR_TICK_SECONDS", "30", float)
         grace_hours = _number(env, "KHABAR_GRACE_HOURS", "3", float)
         try:
@@ -152,7 +146,7 @@ class Settings:
         except OverflowError:  # finite but beyond timedelta (about 2.7 million years)
             grace = timedelta.max
         if grace_hours < 0:
-            raise ConfigError(f"KHABAR_GRACE_HOURS ऋणात्मक नहीं हो सकता; मिला: {grace_hours:g}")
+            raise ConfigError(texts.CONFIG_GRACE_NEGATIVE.format(hours=grace_hours))
         rate = _number(env, "KHABAR_SEND_RATE", "30", float)
         concurrency = _number(env, "KHABAR_SEND_CONCURRENCY", "8", int)
         retry_base = _number(env, "KHABAR_RETRY_BASE_SECONDS", "1", float)
@@ -163,17 +157,19 @@ class Settings:
             ("KHABAR_FETCH_TIMEOUT_SECONDS", fetch_seconds, MAX_FETCH_SECONDS),
         ):
             if not 0 < value <= most:
-                raise ConfigError(f"{name} शून्य से बड़ी और {most:g} तक हो; मिला: {env.get(name)!r}")
+                problem = texts.CONFIG_OUT_OF_RANGE
+                raise ConfigError(problem.format(name=name, most=most, value=env.get(name)))
         if not 1 <= concurrency <= 1000:
-            raise ConfigError(f"KHABAR_SEND_CONCURRENCY 1 से 1000 तक हो; मिला: {concurrency}")
+            raise ConfigError(texts.CONFIG_CONCURRENCY.format(value=concurrency))
         if not 0 <= retry_base <= MAX_RETRY_BASE_SECONDS:
             raise ConfigError(
-                f"KHABAR_RETRY_BASE_SECONDS 0 से {MAX_RETRY_BASE_SECONDS:g} तक हो; "
-                f"मिला: {env.get('KHABAR_RETRY_BASE_SECONDS')!r}"
+                texts.CONFIG_RETRY_BASE.format(
+                    most=MAX_RETRY_BASE_SECONDS, value=env.get("KHABAR_RETRY_BASE_SECONDS")
+                )
             )
         outbox_http = (env.get("KHABAR_OUTBOX_HTTP") or "aiohttp").strip().lower()
         if outbox_http not in OUTBOX_HTTP:
-            raise ConfigError(f"KHABAR_OUTBOX_HTTP aiohttp या httpx हो; मिला: {outbox_http!r}")
+            raise ConfigError(texts.CONFIG_OUTBOX_HTTP.format(value=outbox_http))
         base = env.get("TELEGRAM_API_BASE_URL") or TELEGRAM_API
         return cls(
             db_path=Path(env.get("KHABAR_DB") or default_db_path(env)).expanduser(),
@@ -208,13 +204,13 @@ def _number(env: Mapping[str, str], name: str, default: str, kind: Callable[[str
     grace overflows timedelta with a traceback, so both are refused here, by name.
     """
     raw = env.get(name) or default
-    what = "पूर्णांक होना" if kind is int else "संख्या होनी"
+    not_a_number = texts.CONFIG_NOT_INTEGER if kind is int else texts.CONFIG_NOT_NUMBER
     try:
         value = kind(raw.strip())
     except ValueError as exc:
-        raise ConfigError(f"{name} {what} चाहिए; मिला: {raw!r}") from exc
+        raise ConfigError(not_a_number.format(name=name, value=raw)) from exc
     if not math.isfinite(value):
-        raise ConfigError(f"{name} सीमित संख्या होनी चाहिए; मिला: {raw!r}")
+        raise ConfigError(texts.CONFIG_NOT_FINITE.format(name=name, value=raw))
     return value
 
 
@@ -228,7 +224,7 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
         return True
     if text in {"0", "false", "no", "off"}:
         return False
-    raise ConfigError(f"{name} में 1 या 0 दें (true/false, yes/no, on/off भी चलेंगे); मिला: {value!r}")
+    raise ConfigError(texts.CONFIG_FLAG.format(name=name, value=value))
 
 
 def _file_url(base: str) -> str:

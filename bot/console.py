@@ -20,7 +20,8 @@ from typing import TextIO
 from bot.clock import Clock, SystemClock
 from bot.commands import Khabar
 from bot.config import Settings
-from bot.posting import Source, post_article
+from bot.ingest.sources import Source
+from bot.posting import post_article
 from bot.recovery import PostRecovery, interrupted_posts
 from bot.replies import Button, Incoming, Reply
 from bot.runner import Runner

@@ -1,4 +1,5 @@
-"""Posting an article: from text, file or URL to a stored article in a story."""
+"""Storing an article in a story (new or continued, deduplicated by content) and the
+admins' corrections of where articles belong. Where an article comes from is bot.ingest."""
 
 from __future__ import annotations
 
@@ -8,40 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import texts
+from bot.ingest.sources import Source
 from bot.linking import find_story, index_article, rebuild_story
-from bot.replies import Document
 from digests.article import MAX_INPUT_CHARS, content_hash, digest_article
-from digests.extract import extract_html
 from digests.model import Digested
 from storage import articles, follows, stories
 from storage.db import Database
-
-MAX_FILE_BYTES = 5 * 1024 * 1024
-TEXT_SUFFIXES = (".txt", ".text", ".md")
-HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-
-# A story number whose articles an admin moved elsewhere (see missing_story_text).
-STORY_MOVED = (
-    "कहानी #{id} के सारे लेख कहानी <b>#{target}</b> में ले जाए गए हैं। उसे देखने के लिए: /story {target}"
-)
-STORY_EMPTIED = "कहानी #{id} के सारे लेख दूसरी कहानियों में ले जाए गए हैं। सूची के लिए /stories भेजें।"
-
-
-class UnsupportedFile(ValueError):
-    """Not a .txt/.html file, or over MAX_FILE_BYTES."""
-
-
-class UndecodableFile(ValueError):
-    """The bytes are not UTF-8 text."""
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """Raw article text as an admin gave it, before the text pipeline."""
-
-    text: str
-    title: str | None = None
-    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,30 +26,6 @@ class PostResult:
     duplicate: bool
     article: Digested
     truncated: bool
-
-
-def looks_like_html(text: str) -> bool:
-    head = text[:2000].lower()
-    return "<html" in head or "<body" in head or "<!doctype html" in head or "<p>" in head
-
-
-def source_from_html(html: str, url: str | None = None) -> Source:
-    title, text = extract_html(html, url)
-    return Source(text=text, title=title, url=url)
-
-
-def source_from_file(doc: Document) -> Source:
-    name = doc.filename.lower()
-    too_large = doc.too_large or len(doc.content) > MAX_FILE_BYTES
-    if too_large or not name.endswith(TEXT_SUFFIXES + HTML_SUFFIXES):
-        raise UnsupportedFile(doc.filename)
-    try:
-        text = doc.content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UndecodableFile(doc.filename) from exc
-    if name.endswith(HTML_SUFFIXES) or looks_like_html(text):
-        return source_from_html(text)
-    return Source(text=text)
 
 
 async def post_article(
@@ -222,5 +171,5 @@ async def missing_story_text(db: Database, story_id: int) -> str:
     if gone is None:
         return texts.STORY_NOT_FOUND.format(id=story_id)
     if gone.moved_to is None:
-        return STORY_EMPTIED.format(id=story_id)
-    return STORY_MOVED.format(id=story_id, target=gone.moved_to)
+        return texts.STORY_EMPTIED.format(id=story_id)
+    return texts.STORY_MOVED.format(id=story_id, target=gone.moved_to)

@@ -62,7 +62,7 @@ from bot.delivery import (
     Transient,
     plain_text,
 )
-from bot.posting import MAX_FILE_BYTES
+from bot.ingest.sources import MAX_FILE_BYTES
 from bot.recovery import PostRecovery, interrupted_posts
 from bot.replies import Button, Document, Incoming, Reply
 from bot.runner import Runner

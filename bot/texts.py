@@ -99,6 +99,11 @@ STORIES_FOOTER = "कोई कहानी पूरी देखने के 
 STORIES_EMPTY = "अभी कोई कहानी नहीं है।"
 STORY_USAGE = "कहानी का नंबर लिखें, जैसे: <code>/story 3</code> (नंबर /stories में मिलेंगे)।"
 STORY_NOT_FOUND = "कहानी #{id} नहीं मिली। सूची के लिए /stories भेजें।"
+# A story number whose articles an admin moved elsewhere (see bot.posting.missing_story_text).
+STORY_MOVED = (
+    "कहानी #{id} के सारे लेख कहानी <b>#{target}</b> में ले जाए गए हैं। उसे देखने के लिए: /story {target}"
+)
+STORY_EMPTIED = "कहानी #{id} के सारे लेख दूसरी कहानियों में ले जाए गए हैं। सूची के लिए /stories भेजें।"
 STORY_HEADER = "📖 <b>कहानी #{id}: {title}</b>\n{count} लेख · पहला {first}, ताज़ा {last}"
 
 POST_SAVED_NEW = "✅ लेख {article} सहेजा गया: नई कहानी <b>#{story}</b>"
@@ -219,6 +224,12 @@ MOVED = "✅ लेख {article} अब कहानी <b>#{story}</b> «{title
 MOVE_SAME = "लेख {article} पहले से कहानी #{story} में है।"
 SPLIT_DONE = "✅ लेख {article} अब अलग कहानी <b>#{story}</b> «{title}» है{followers}।"
 SPLIT_ALONE = "लेख {article} अपनी कहानी #{story} में अकेला है, अलग करने को कुछ नहीं।"
+# The note on the story's followers in the /post, /move and /split replies ({followers}): who
+# gets the update now and who in their next digest (their quiet hours; a digest may be set
+# for any hour, so not "morning").
+FOLLOWERS_NOTE = " (फॉलोअर: {parts}; सिर्फ़ वही जो उनके लिए नया है)"
+FOLLOWERS_NOW = "{count} को अभी अपडेट"
+FOLLOWERS_MORNING = "{count} को उनके अगले डाइजेस्ट में (उनका शांत समय)"
 
 # The `khabar` command line: plain text on a terminal, no HTML. `summarize` prints a reason
 # on stderr; `ingest` ends its error lines with one, so each stays one short line.
@@ -237,6 +248,19 @@ EMPTY_FOLDER = "इस फ़ोल्डर में कोई लेख (.txt
 DISK_FULL = "डिस्क भर गई है, लेख सहेजा नहीं गया"
 STORE_FAILED = "डेटाबेस में लिखा नहीं जा सका ({detail})"
 UNEXPECTED_ERROR = "अनचाही गड़बड़ हुई, लेख सहेजा नहीं गया (ब्योरे के लिए khabar -v ingest ...)"
+# `summarize` on stderr: one of the reasons above, as a sentence.
+SUMMARIZE_FAILED = "{reason}।"
+SUMMARIZE_USAGE = "एक फ़ाइल (या -) दें, या --jsonl IN।"
+# `summarize` without --json, on stdout; each fact follows on its own line.
+SUMMARY = "शीर्षक: {title}\n\nसार: {summary}\n\nमुख्य तथ्य:"
+EVAL_NO_ARTICLES = "कोई लेख नहीं मिला (हर पंक्ति में text और summary चाहिए)।"
+NO_TOKEN = (
+    "TELEGRAM_BOT_TOKEN सेट नहीं है। BotFather से टोकन लेकर export करें, "
+    "या बिना टोकन के टर्मिनल में आज़माएँ: khabar chat --demo"
+)
+# Any command (exit 2): a setting cannot be used, or the database cannot be opened.
+CONFIG_ERROR = "सेटिंग में गड़बड़: {error}"
+DATABASE_UNAVAILABLE = "डेटाबेस नहीं खुला: {path}: {reason}"
 
 # `khabar run` when another one already runs on the same database (one line, exit 2).
 ALREADY_RUNNING = (
@@ -264,3 +288,22 @@ FETCH_NETWORK_ERROR = "नेटवर्क त्रुटि"
 FETCH_TOO_LARGE = "पन्ना 5 MB से बड़ा है"
 FETCH_NOT_A_PAGE = "यह वेब पन्ना नहीं, {kind} है"
 FETCH_STOPPING = "बॉट बंद हो रहा है"
+
+# Why a setting cannot be used (bot.config.ConfigError, shown after CONFIG_ERROR): each names
+# its variable and repeats the value given.
+CONFIG_ADMINS = (
+    "KHABAR_ADMINS में टेलीग्राम यूज़र आईडी (1 से 4503599627370495 तक के अंक) "
+    "अल्पविराम से अलग करके दें, जैसे 111111111,222222222; ग़लत: {part!r} "
+    "(पूरा मान: {raw!r})"
+)
+CONFIG_TZ = "KHABAR_TZ कोई IANA समय क्षेत्र नहीं है (जैसे Asia/Kolkata); मिला: {value!r}"
+CONFIG_DIGEST_TIME = "KHABAR_DIGEST_TIME 24 घंटे की घड़ी में HH:MM हो (जैसे 07:00); मिला: {value!r}"
+CONFIG_GRACE_NEGATIVE = "KHABAR_GRACE_HOURS ऋणात्मक नहीं हो सकता; मिला: {hours:g}"
+CONFIG_OUT_OF_RANGE = "{name} शून्य से बड़ी और {most:g} तक हो; मिला: {value!r}"
+CONFIG_CONCURRENCY = "KHABAR_SEND_CONCURRENCY 1 से 1000 तक हो; मिला: {value}"
+CONFIG_RETRY_BASE = "KHABAR_RETRY_BASE_SECONDS 0 से {most:g} तक हो; मिला: {value!r}"
+CONFIG_OUTBOX_HTTP = "KHABAR_OUTBOX_HTTP aiohttp या httpx हो; मिला: {value!r}"
+CONFIG_NOT_INTEGER = "{name} पूर्णांक होना चाहिए; मिला: {value!r}"
+CONFIG_NOT_NUMBER = "{name} संख्या होनी चाहिए; मिला: {value!r}"
+CONFIG_NOT_FINITE = "{name} सीमित संख्या होनी चाहिए; मिला: {value!r}"
+CONFIG_FLAG = "{name} में 1 या 0 दें (true/false, yes/no, on/off भी चलेंगे); मिला: {value!r}"

@@ -21,7 +21,7 @@ from typing import IO
 import pytest
 
 from bot import texts
-from bot.cli import MAX_JSONL_LINE
+from bot.ingest.files import MAX_JSONL_LINE
 from tests.conftest import FIXTURES
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from bot import fetch, texts
+from bot import texts
 from bot.clock import ManualClock
 from bot.commands import Khabar
 from bot.config import ConfigError, Settings
+from bot.ingest import urls
 from bot.replies import Document
 from digests.render import escape
 from storage import articles, post_journal
@@ -136,7 +137,7 @@ async def test_a_page_in_an_undeclared_encoding_is_decoded_off_the_event_loop(
 
 
 def test_the_fetch_deadline_is_a_setting() -> None:
-    assert Settings.from_env({}).fetch_seconds == fetch.DEADLINE_SECONDS
+    assert Settings.from_env({}).fetch_seconds == urls.DEADLINE_SECONDS
     assert Settings.from_env({"KHABAR_FETCH_TIMEOUT_SECONDS": "2.5"}).fetch_seconds == 2.5
     for bad in ("0", "-1", "nan", "1e9", "soon"):
         with pytest.raises(ConfigError, match="KHABAR_FETCH_TIMEOUT_SECONDS"):

@@ -20,7 +20,8 @@ from bot.commands import Khabar
 from bot.config import Settings
 from bot.handlers.following import SUBSCRIBED_BY_FOLLOW, TOAST_MOVED
 from bot.linking import find_story
-from bot.posting import STORY_MOVED, move_article
+from bot.posting import move_article
+from bot.texts import STORY_MOVED
 from bot.updates import story_buttons
 from digests.article import digest_article
 from storage import articles, stories, subscribers

@@ -1,30 +1,24 @@
-"""Editors' commands: posting articles, correcting story links, and the numbers."""
+"""Editors' commands: posting articles (what a message names is bot.ingest), correcting story
+links, and the numbers."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.fetch import FetchError, FetchStopped, is_url
 from bot.handlers.context import Context, number_arg, pending_post_key
-from bot.posting import (
+from bot.ingest.sources import (
     MAX_FILE_BYTES,
-    PostResult,
-    Source,
+    BadUrl,
     UndecodableFile,
     UnsupportedFile,
-    looks_like_html,
-    missing_story_text,
-    move_article,
-    post_article,
-    source_from_file,
-    source_from_html,
-    split_article,
+    message_source,
 )
+from bot.ingest.urls import FetchError, FetchStopped
+from bot.posting import PostResult, missing_story_text, move_article, post_article, split_article
 from bot.replies import Document, Incoming, Reply
 from bot.updates import FollowerTiming, follower_timing
 from digests.article import EmptyArticle, NotHindi
@@ -32,16 +26,6 @@ from digests.dates import format_date, format_date_time
 from digests.model import DigestItem
 from digests.render import escape, render_item
 from storage import articles, deliveries, post_journal, stories, subscribers
-
-# The /post reply's note on the story's followers: who gets the update now and who in their
-# next digest (their quiet hours; a digest may be set for any hour, so not "morning").
-FOLLOWERS_NOTE = " (फॉलोअर: {parts}; सिर्फ़ वही जो उनके लिए नया है)"
-FOLLOWERS_NOW = "{count} को अभी अपडेट"
-FOLLOWERS_MORNING = "{count} को उनके अगले डाइजेस्ट में (उनका शांत समय)"
-
-
-class BadUrl(ValueError):
-    """Looks like a link but is not one we can fetch."""
 
 
 async def cancel(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
@@ -110,7 +94,7 @@ def _journal_file(document: Document | None) -> post_journal.JournalFile | None:
 async def post_outcome(ctx: Context, msg: Incoming, text: str) -> PostOutcome:
     """Fetch, extract, digest and store the article of a post, or say why not."""
     try:
-        source = await _source(ctx, msg, text)
+        source = await message_source(msg.document, text, ctx.fetch)
     except FetchStopped:
         return PostOutcome(Reply(texts.POST_AFTER_RESTART), final=False)
     except BadUrl:
@@ -137,34 +121,15 @@ async def post_outcome(ctx: Context, msg: Incoming, text: str) -> PostOutcome:
     return PostOutcome(Reply(describe_post(result, timing)), stored=True)
 
 
-async def _source(ctx: Context, msg: Incoming, text: str) -> Source | None:
-    """The article behind a /post. Decoding and HTML extraction run in a worker thread:
-    extracting a 5 MB page takes seconds, and the event loop answers every other chat."""
-    if msg.document is not None:
-        return await asyncio.to_thread(source_from_file, msg.document)
-    text = text.strip()
-    if not text:
-        return None
-    words = text.split()
-    if len(words) == 1 and is_url(words[0]):
-        page = await ctx.fetch(words[0])
-        return await asyncio.to_thread(source_from_html, page, words[0])
-    if len(words) == 1 and words[0].lower().startswith(("http", "www.")):
-        raise BadUrl(words[0])
-    if looks_like_html(text):
-        return await asyncio.to_thread(source_from_html, text)
-    return Source(text=text)
-
-
 def followers_note(timing: FollowerTiming) -> str:
     """Who of the story's followers hears of the post, and when, without promising a
     message: a follower to whom the article adds nothing new gets none."""
     parts = []
     if timing.now:
-        parts.append(FOLLOWERS_NOW.format(count=timing.now))
+        parts.append(texts.FOLLOWERS_NOW.format(count=timing.now))
     if timing.morning:
-        parts.append(FOLLOWERS_MORNING.format(count=timing.morning))
-    return FOLLOWERS_NOTE.format(parts=", ".join(parts)) if parts else ""
+        parts.append(texts.FOLLOWERS_MORNING.format(count=timing.morning))
+    return texts.FOLLOWERS_NOTE.format(parts=", ".join(parts)) if parts else ""
 
 
 def describe_post(result: PostResult, timing: FollowerTiming | None = None) -> str:

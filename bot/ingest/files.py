@@ -6,6 +6,8 @@ read here is bounded: a whole article is read to at most `limit + 1` bytes (one 
 allowed is enough to know it is too large), a JSONL file one bounded line at a time. What
 a path names is checked by stat before it is opened, and opened without blocking, so a FIFO
 cannot stall the open itself.
+
+The Hindi reason for a file that cannot be read lives here too, next to the reads that fail.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 from dataclasses import dataclass
 
 # typing is not imported at run time: `khabar summarize --jsonl` starts faster without it.
@@ -28,6 +31,10 @@ _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 # Skipping the rest of an over-long line reads it in pieces of this size.
 _SKIP_CHUNK = 1 << 16
+
+# A JSONL line longer than this is skipped unread: a whole article (MAX_INPUT_CHARS
+# characters, each written as a 6-byte \\u escape) still fits.
+MAX_JSONL_LINE = 16 * 1024 * 1024
 
 
 class NotARegularFile(OSError):
@@ -95,3 +102,33 @@ def bounded_lines(stream: BinaryIO, max_line: int) -> Iterator[bytes | None]:
         while (rest := stream.readline(_SKIP_CHUNK)) and not rest.endswith(b"\n"):
             pass
         yield None
+
+
+def open_lines(target: str) -> Iterator[str | None]:
+    """Lines of a file or pipe, or of standard input for "-", decoded as UTF-8 (bad bytes
+    replaced); None stands for a line over MAX_JSONL_LINE bytes."""
+    if target == "-":
+        yield from _decoded(bounded_lines(sys.stdin.buffer, MAX_JSONL_LINE))
+        return
+    with open_input(target, pipes=True) as handle:
+        yield from _decoded(bounded_lines(handle, MAX_JSONL_LINE))
+
+
+def _decoded(lines: Iterator[bytes | None]) -> Iterator[str | None]:
+    for raw in lines:
+        yield None if raw is None else raw.decode("utf-8", "replace")
+
+
+def os_reason(exc: OSError) -> str:
+    """A short Hindi reason for a file that cannot be read, instead of "[Errno 2] ..."."""
+    from bot import texts  # only when there is an error to tell
+
+    if isinstance(exc, NotARegularFile):
+        return texts.FILE_NOT_REGULAR
+    if isinstance(exc, FileNotFoundError):
+        return texts.FILE_NOT_FOUND
+    if isinstance(exc, IsADirectoryError):
+        return texts.FILE_IS_FOLDER
+    if isinstance(exc, PermissionError):
+        return texts.FILE_NO_PERMISSION
+    return texts.FILE_UNREADABLE.format(detail=exc.strerror or type(exc).__name__)
