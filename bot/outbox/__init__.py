@@ -1,8 +1,8 @@
 """The outbox: queued digests and updates, sent to Telegram within its limits.
 
-Producers (the scheduler tick, update fan-out, replies that go out later) only write rows
-into `storage.deliveries`; everything here reads them back and sends them, so a restart
-resumes where the last run stopped.
+Producers (the scheduler tick's digests, the update fan-out) only write rows into
+`storage.deliveries`; everything here reads them back and sends them, so a restart resumes
+where the last run stopped.
 
 * `transport`: what the sender talks to (a Telegram front end, or a test's stand-in) and
   the errors it raises, one class per thing to do about them.
