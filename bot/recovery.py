@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.commands import Khabar
-from bot.delivery import BadEntities, RateLimited, Transient, Transport
 from bot.handlers.editing import PostOutcome, post_outcome
+from bot.outbox.transport import BadEntities, RateLimited, Transient, Transport
 from bot.replies import Document, Incoming, Reply, fit_parts
 from bot.tasks import finish_or_cancel
 from digests.dates import format_date_time

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.delivery import Sender, SendReport, Transport
+from bot.outbox.sender import Sender
+from bot.outbox.transport import Transport
 from bot.schedule import TickReport, enqueue_due_digests
 from bot.tasks import finish_or_cancel
 from bot.updates import send_pending_updates
@@ -61,7 +62,7 @@ class Runner:
             )
         self.only_chat = only_chat
         self.last_tick: TickReport | None = None
-        self.last_send: SendReport | None = None
+        self.last_send: deliveries.RunReport | None = None
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -130,7 +131,7 @@ class Runner:
         self.sender.resume()
         await self.run_once()
 
-    async def run_once(self) -> SendReport:
+    async def run_once(self) -> deliveries.RunReport:
         """One pass of everything in the foreground: due digests, owed updates, sending."""
         await self.tick()
         await send_pending_updates(self.db, self.clock.now())

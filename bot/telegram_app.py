@@ -53,7 +53,7 @@ from bot import texts
 from bot.clock import Clock, SystemClock
 from bot.commands import Khabar
 from bot.config import Settings
-from bot.delivery import (
+from bot.outbox.transport import (
     BadEntities,
     ChatMoved,
     RateLimited,

@@ -173,41 +173,47 @@ async def pending_count(db: Database) -> int:
     return int(await db.scalar("SELECT count(*) FROM deliveries WHERE state = 'pending'"))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RunReport:
-    """What one sender run did: a row of delivery_reports."""
+    """What one sender run did: the sender counts into it while it runs, and a run that did
+    any work is kept as a row of delivery_reports (/stats shows the latest)."""
 
     started_at: datetime
     finished_at: datetime
-    seconds: float
-    messages: int = 0
-    deliveries: int = 0
-    retried: int = 0
-    rate_limited: int = 0
-    failed: int = 0
-    newly_inactive: int = 0
-    migrated: int = 0
-    plain_fallbacks: int = 0
-    deferred: int = 0
+    seconds: float = 0.0
+    sent: int = 0  # messages Telegram accepted
+    deliveries_done: int = 0  # deliveries with every part sent
+    retried: int = 0  # resends after a 429, a 5xx or a network error
+    rate_limited: int = 0  # 429 answers (also counted in retried)
+    failed: int = 0  # deliveries given up for good
+    newly_inactive: int = 0  # subscribers this run marked inactive
+    migrated: int = 0  # chats moved to their supergroup id
+    plain_fallbacks: int = 0  # messages resent as plain text
+    deferred: int = 0  # deliveries put back in the database for a later run
+
+    @property
+    def did_work(self) -> bool:
+        return bool(self.sent or self.failed or self.retried or self.deferred)
 
 
-_REPORT_COUNTS = (
-    "messages",
-    "deliveries",
-    "retried",
-    "rate_limited",
-    "failed",
-    "newly_inactive",
-    "migrated",
-    "plain_fallbacks",
-    "deferred",
-)
+# RunReport's counters and the delivery_reports columns that keep them.
+_REPORT_COUNTS = {
+    "sent": "messages",
+    "deliveries_done": "deliveries",
+    "retried": "retried",
+    "rate_limited": "rate_limited",
+    "failed": "failed",
+    "newly_inactive": "newly_inactive",
+    "migrated": "migrated",
+    "plain_fallbacks": "plain_fallbacks",
+    "deferred": "deferred",
+}
 REPORT_KEEP = timedelta(days=90)
 
 
 async def save_report(db: Database, report: RunReport) -> None:
     """Persist one run's report; rows older than REPORT_KEEP go, so the table stays small."""
-    columns = ", ".join(("started_at", "finished_at", "seconds", *_REPORT_COUNTS))
+    columns = ", ".join(("started_at", "finished_at", "seconds", *_REPORT_COUNTS.values()))
     marks = ", ".join("?" * (3 + len(_REPORT_COUNTS)))
     async with db.transaction() as tx:
         await tx.execute(
@@ -229,7 +235,7 @@ async def latest_report(db: Database) -> RunReport | None:
     """The most recent sender run that did any work, or None before the first."""
     row = await db.fetchone(
         "SELECT started_at, finished_at, seconds, "
-        + ", ".join(_REPORT_COUNTS)
+        + ", ".join(_REPORT_COUNTS.values())
         + " FROM delivery_reports ORDER BY finished_at DESC, id DESC LIMIT 1"
     )
     if row is None:
@@ -238,7 +244,7 @@ async def latest_report(db: Database) -> RunReport | None:
         started_at=datetime.fromisoformat(row["started_at"]),
         finished_at=datetime.fromisoformat(row["finished_at"]),
         seconds=float(row["seconds"]),
-        **{name: int(row[name]) for name in _REPORT_COUNTS},
+        **{name: int(row[column]) for name, column in _REPORT_COUNTS.items()},
     )
 
 

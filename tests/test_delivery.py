@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ManualClock
-from bot.delivery import Sender, SendReport
+from bot.outbox.sender import Sender
 from bot.replies import Button, Reply
 from storage import deliveries, subscribers
 from storage.db import Database
@@ -96,7 +96,7 @@ async def test_blocked_readers_become_inactive_and_everyone_else_gets_theirs(
         await asyncio.sleep(0.2)
         assert _sends_to(api, 103) == 1
         report = await deliveries.latest_report(bot.db)  # the run that sent only 103's
-        assert report is not None and report.messages == 1
+        assert report is not None and report.sent == 1
 
 
 async def test_chat_not_found_marks_the_subscriber_inactive(
@@ -210,7 +210,7 @@ async def test_html_telegram_cannot_parse_is_resent_as_plain_text(
     api.add_chats([100])
     async with LiveBot(fast_settings(tmp_path / "k.db", api), clock) as bot:
         await _subscribe(bot, clock, [100])
-        with caplog.at_level(logging.ERROR, logger="bot.delivery"):
+        with caplog.at_level(logging.ERROR, logger="bot.outbox"):
             await _broadcast(bot, clock, [100], ["<b>बारिश <i>का अलर्ट</b> &lt;आज&gt;"])
             await _drained(bot)
         [message] = api.messages_to(100)
@@ -409,9 +409,10 @@ async def test_chat_migration_cascades_with_foreign_keys_on(
     assert await db.fetchall("PRAGMA foreign_key_check") == []
 
 
-def test_send_report_knows_whether_a_run_did_work() -> None:
-    assert not SendReport().did_work
-    assert SendReport(deferred=1).did_work
+def test_run_report_knows_whether_a_run_did_work(clock: ManualClock) -> None:
+    now = clock.now()
+    assert not deliveries.RunReport(now, now).did_work
+    assert deliveries.RunReport(now, now, deferred=1).did_work
 
 
 async def test_each_due_delivery_is_taken_once_whatever_its_time_format(

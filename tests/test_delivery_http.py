@@ -23,7 +23,7 @@ from telegram.request import HTTPXRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.config import ConfigError, Settings
-from bot.delivery import RateLimited, RecipientGone, Transient
+from bot.outbox.transport import RateLimited, RecipientGone, Transient
 from bot.replies import Reply
 from bot.telegram_app import TelegramTransport, translate_error
 from bot.telegram_http import AiohttpRequest, _proxy_configured, scrub

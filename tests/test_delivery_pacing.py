@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ManualClock
-from bot.delivery import Sender
+from bot.outbox.sender import Sender
 from bot.telegram_app import TelegramTransport
 from storage.db import Database
 from tests.support.botapi import FakeBotAPI, busiest_window

@@ -16,7 +16,7 @@ import pytest
 
 from bot import texts
 from bot.clock import ManualClock
-from bot.delivery import plain_text
+from bot.outbox.transport import plain_text
 from digests.model import Fact
 from storage import subscribers
 from storage.db import Database

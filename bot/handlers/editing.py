@@ -221,7 +221,7 @@ def _last_run(run: deliveries.RunReport | None, zone: ZoneInfo) -> str:
         return texts.STATS_NO_RUN
     return texts.STATS_LAST_RUN.format(
         run_at=format_date_time(run.started_at.astimezone(zone)),
-        run_sent=run.messages,
+        run_sent=run.sent,
         run_retried=run.retried,
         run_failed=run.failed,
         run_inactive=run.newly_inactive,
