@@ -53,6 +53,7 @@ from bot import texts
 from bot.clock import Clock, SystemClock
 from bot.commands import Khabar
 from bot.config import Settings
+from bot.ingest.sources import MAX_FILE_BYTES
 from bot.outbox.transport import (
     BadEntities,
     ChatMoved,
@@ -62,7 +63,6 @@ from bot.outbox.transport import (
     Transient,
     plain_text,
 )
-from bot.ingest.sources import MAX_FILE_BYTES
 from bot.recovery import PostRecovery, interrupted_posts
 from bot.replies import Button, Document, Incoming, Reply
 from bot.runner import Runner
