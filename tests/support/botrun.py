@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -159,6 +159,26 @@ async def eventually(
         if time.monotonic() > deadline:
             raise TimeoutError(f"waited {timeout}s for {what}")
         await asyncio.sleep(0.02)
+
+
+async def reports_show(
+    db: Database, expected: Mapping[str, int], timeout: float = 5.0
+) -> dict[str, int]:
+    """Wait until the sender runs' reports add up to `expected` (a run writes its report
+    after its last message, so the outbox can be empty before the report is in); the totals,
+    or an AssertionError naming what they were."""
+    totals: dict[str, int] = {}
+
+    async def done() -> bool:
+        nonlocal totals
+        totals = await report_totals(db)
+        return all(totals[name] == value for name, value in expected.items())
+
+    try:
+        await eventually(done, timeout, "the delivery reports")
+    except TimeoutError:
+        raise AssertionError(f"delivery reports show {totals}, expected {dict(expected)}") from None
+    return totals
 
 
 async def states(db: Database) -> dict[str, int]:
