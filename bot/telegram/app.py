@@ -45,7 +45,7 @@ def build_application(
 
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         held = services(app)
-        # `serve` opens the database before Telegram is contacted (see there); tests do not.
+        # lifecycle.serve opens the database before Telegram is contacted; tests do not.
         db = held.db or await Database(settings.db_path).open()
         held.db = db
         transport = TelegramTransport.for_settings(app, settings)
