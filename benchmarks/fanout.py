@@ -183,7 +183,7 @@ async def _child(args: argparse.Namespace) -> None:
     from bot.clock import SystemClock
     from bot.config import Settings
     from bot.runner import Runner
-    from bot.telegram_app import TelegramTransport
+    from bot.telegram.transport import TelegramTransport
     from storage.db import Database
 
     settings = Settings(

@@ -91,7 +91,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(texts.NO_TOKEN, file=sys.stderr)
         return 2
     from bot import texts
-    from bot.telegram_app import StartupError, run
+    from bot.telegram.lifecycle import StartupError, run
     from storage.runlock import AlreadyRunning, hold_run_lock
 
     try:

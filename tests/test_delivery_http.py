@@ -25,8 +25,8 @@ from telegram.request._requestparameter import RequestParameter
 from bot.config import ConfigError, Settings
 from bot.outbox.transport import RateLimited, RecipientGone, Transient
 from bot.replies import Reply
-from bot.telegram_app import TelegramTransport, translate_error
-from bot.telegram_http import AiohttpRequest, _proxy_configured, scrub
+from bot.telegram.http import AiohttpRequest, _proxy_configured, scrub
+from bot.telegram.transport import TelegramTransport, translate_error
 from tests.support.botapi import FakeBotAPI
 
 _PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")

@@ -20,7 +20,7 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.outbox.sender import Sender
-from bot.telegram_app import TelegramTransport
+from bot.telegram.transport import TelegramTransport
 from storage.db import Database
 from tests.support.botapi import FakeBotAPI, busiest_window
 from tests.support.botrun import (

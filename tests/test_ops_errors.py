@@ -28,7 +28,7 @@ import pytest
 from telegram.error import InvalidToken
 
 from bot.config import ConfigError, Settings
-from bot.telegram_app import RedactSecret
+from bot.telegram.lifecycle import RedactSecret
 from storage.db import Database
 from tests.conftest import FIXTURES
 from tests.support.botapi import FakeBotAPI

@@ -12,7 +12,7 @@ from bot import texts
 from bot.clock import ManualClock
 from bot.commands import Khabar
 from bot.replies import Document
-from bot.telegram_app import bot_commands
+from bot.telegram.menus import bot_commands
 from digests.model import DigestItem
 from digests.render import render_item
 from storage import follows, subscribers

@@ -118,7 +118,7 @@ async def test_blocked_reader_is_marked_inactive(running: Running) -> None:
     running.api.block(READER)
     running.clock.advance(timedelta(minutes=2))
     await running.api.wait_for_request("sendMessage", count=4)
-    db = running.app.bot_data["db"]
+    db = running.app.bot_data.db
     for _ in range(100):
         sub = await subscribers.get(db, READER)
         if sub is not None and not sub.active:

@@ -1,4 +1,4 @@
-"""How Telegram's failures read in the operator's log (bot/telegram_errors.py)."""
+"""How Telegram's failures read in the operator's log (bot/telegram/errors.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 import pytest
 from telegram.error import NetworkError, TelegramError
 
-from bot.telegram_errors import QuietHTTPXRequest, ShortShutdownError, reason
+from bot.telegram.errors import QuietHTTPXRequest, ShortShutdownError, reason
 
 PAGE = b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
 

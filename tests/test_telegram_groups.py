@@ -64,7 +64,7 @@ class Running:
 
     @property
     def db(self) -> Any:
-        return self.app.bot_data["db"]
+        return self.app.bot_data.db
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.replies import Reply
 from bot.runner import Runner
-from bot.telegram_app import build_application, stop_fetching
+from bot.telegram.app import build_application
+from bot.telegram.lifecycle import stop_fetching
 from digests.model import Digested, Fact
 from storage import articles, deliveries, stories, subscribers
 from storage.db import Database
@@ -57,11 +58,11 @@ class LiveBot:
 
     @property
     def db(self) -> Database:
-        return self.app.bot_data["db"]
+        return self.app.bot_data.db
 
     @property
     def runner(self) -> Runner:
-        return self.app.bot_data["runner"]
+        return self.app.bot_data.runner
 
     async def start(self) -> LiveBot:
         app = build_application(self.settings, clock=self.clock)

@@ -24,7 +24,7 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from bot.telegram_errors import QuietJSON
+from bot.telegram.errors import QuietJSON
 
 
 class AiohttpRequest(QuietJSON, BaseRequest):

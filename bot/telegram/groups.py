@@ -16,7 +16,7 @@ from telegram.error import TelegramError
 from telegram.ext import filters
 
 from bot.replies import ChatRights, owns_chat
-from bot.telegram_errors import reason
+from bot.telegram.errors import reason
 
 log = logging.getLogger(__name__)
 
