@@ -72,9 +72,12 @@ def _logging(verbose: bool, default: str, quiet_libraries: bool = False) -> None
 def _short_busy_error(record: logging.LogRecord) -> bool:
     """A logged "database is locked" as one line: another process held the database's
     write lock past the storage layer's patience, and its traceback tells nothing more."""
+    from storage.errors import Busy
+
     failure = record.exc_info[1] if record.exc_info else None
-    if type(failure).__module__ == "sqlite3" and any(
-        word in str(failure).lower() for word in ("locked", "busy")
+    engine = type(failure).__module__ == "sqlite3"  # one that reached a log unwrapped
+    if isinstance(failure, Busy) or (
+        engine and any(word in str(failure).lower() for word in ("locked", "busy"))
     ):
         from bot import texts
 
@@ -95,7 +98,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     from bot import texts
     from bot.telegram_app import StartupError, run
-    from storage.runlock import AlreadyRunning, hold_run_lock
+    from storage.errors import AlreadyRunning
+    from storage.runlock import hold_run_lock
 
     try:
         # Held for the whole run, before the database opens or Telegram is contacted: a
@@ -280,12 +284,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def _reason(exc: Exception) -> str:
     """The short Hindi reason an error line ends with (never a class name): why an article
     was not stored, in the Hindi the rest of the CLI speaks."""
-    import sqlite3
-
     from bot import texts
     from bot.fetch import FetchError
     from bot.posting import UndecodableFile, UnsupportedFile
     from digests.article import ArticleError, NotHindi
+    from storage.errors import DiskFull, StorageError
 
     if isinstance(exc, FetchError):
         return exc.reason
@@ -299,9 +302,9 @@ def _reason(exc: Exception) -> str:
         return texts.NOT_HINDI
     if isinstance(exc, ArticleError):
         return texts.NO_SENTENCES
-    if isinstance(exc, sqlite3.Error):
-        if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL:
-            return texts.DISK_FULL
+    if isinstance(exc, DiskFull):
+        return texts.DISK_FULL
+    if isinstance(exc, StorageError):
         return texts.STORE_FAILED.format(detail=exc)
     return texts.UNEXPECTED_ERROR
 
@@ -369,14 +372,14 @@ async def _ingest(settings: Settings, targets: Sequence[str]) -> int:
     import logging
 
     from bot.clock import SystemClock
+    from bot.database import database
     from bot.posting import post_article
-    from storage.db import Database
 
     log = logging.getLogger(__name__)
 
     clock = SystemClock()
     failures = 0
-    async with Database(settings.db_path) as db:
+    async with database(settings.db_path) as db:
         for target, problem in _expand(targets):
             if problem is None:
                 try:
@@ -485,9 +488,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if config is not None and isinstance(exc, config.ConfigError):
             print(f"सेटिंग में गड़बड़: {exc}", file=sys.stderr)
             return 2
-        db = sys.modules.get("storage.db")
-        if db is not None and isinstance(exc, db.DatabaseUnavailable):
-            print(f"डेटाबेस नहीं खुला: {exc.path}: {exc.reason}", file=sys.stderr)
+        errors = sys.modules.get("storage.errors")
+        if errors is not None and isinstance(exc, errors.DatabaseUnavailable):
+            from bot.database import unavailable_line
+
+            print(unavailable_line(exc), file=sys.stderr)
             return 2
         raise
 

@@ -38,7 +38,6 @@ import itertools
 import logging
 import math
 import re
-import sqlite3
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -48,6 +47,7 @@ from bot.clock import Clock
 from bot.replies import Reply, fit_parts
 from storage import deliveries, subscribers
 from storage.db import Database
+from storage.errors import Duplicate
 
 log = logging.getLogger(__name__)
 
@@ -442,7 +442,7 @@ class Sender:
         old = job.chat_id
         try:
             await subscribers.migrate_chat(self.db, old, new_chat_id)
-        except sqlite3.IntegrityError:
+        except Duplicate:
             # The supergroup subscribed on its own: it gets its own deliveries, so this
             # one would be a duplicate. Retire the old id instead.
             log.warning("chat %s moved to %s, which is already subscribed", old, new_chat_id)

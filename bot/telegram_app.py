@@ -53,6 +53,7 @@ from bot import texts
 from bot.clock import Clock, SystemClock
 from bot.commands import Khabar
 from bot.config import Settings
+from bot.database import database
 from bot.delivery import (
     BadEntities,
     ChatMoved,
@@ -71,7 +72,8 @@ from bot.telegram_groups import is_forwarded, is_group, is_service, settings_rig
 from bot.telegram_http import AiohttpRequest
 from bot.telegram_order import ChatOrderedProcessor
 from storage import menus
-from storage.db import Database, DatabaseUnavailable
+from storage.db import Database
+from storage.errors import DatabaseUnavailable
 
 # python-telegram-bot 22.2+ warns on every 429 (even inside its own RetryAfter.__init__)
 # unless the process opts in to the coming behaviour, `retry_after` as a timedelta, which
@@ -423,7 +425,7 @@ def build_application(
 
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         # `serve` opens the database before Telegram is contacted (see there); tests do not.
-        db: Database = app.bot_data.get("db") or await Database(settings.db_path).open()
+        db: Database = app.bot_data.get("db") or await database(settings.db_path).open()
         app.bot_data["db"] = db
         transport = TelegramTransport.for_settings(app, settings)
         app.bot_data["transport"] = transport
@@ -635,7 +637,7 @@ async def serve(application: Application[Any, Any, Any, Any, Any, Any], settings
         loop.add_signal_handler(sig, stop.set)
     stopped = asyncio.create_task(stop.wait(), name="khabar-stop-signal")
     try:
-        application.bot_data["db"] = await Database(settings.db_path).open()
+        application.bot_data["db"] = await database(settings.db_path).open()
         start_up = asyncio.create_task(_start_up(application, stop), name="khabar-start-up")
         await asyncio.wait({start_up, stopped}, return_when=asyncio.FIRST_COMPLETED)
         if not start_up.done():
