@@ -71,9 +71,12 @@ def _logging(verbose: bool, default: str, quiet_libraries: bool = False) -> None
 def _short_busy_error(record: logging.LogRecord) -> bool:
     """A logged "database is locked" as one line: another process held the database's
     write lock past the storage layer's patience, and its traceback tells nothing more."""
+    from storage.errors import Busy
+
     failure = record.exc_info[1] if record.exc_info else None
-    if type(failure).__module__ == "sqlite3" and any(
-        word in str(failure).lower() for word in ("locked", "busy")
+    engine = type(failure).__module__ == "sqlite3"  # one that reached a log unwrapped
+    if isinstance(failure, Busy) or (
+        engine and any(word in str(failure).lower() for word in ("locked", "busy"))
     ):
         from bot import texts
 
@@ -92,7 +95,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     from bot import texts
     from bot.telegram.lifecycle import StartupError, run
-    from storage.runlock import AlreadyRunning, hold_run_lock
+    from storage.errors import AlreadyRunning
+    from storage.runlock import hold_run_lock
 
     try:
         # Held for the whole run, before the database opens or Telegram is contacted: a
@@ -232,11 +236,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 async def _ingest(settings: Settings, targets: Sequence[str]) -> int:
     """Store each target; one tab-separated line per article, errors included (README)."""
     from bot.clock import SystemClock
+    from bot.database import database
     from bot.ingest.targets import ingest
-    from storage.db import Database
 
     failures = 0
-    async with Database(settings.db_path) as db:
+    async with database(settings.db_path) as db:
         async for done in ingest(db, targets, settings, SystemClock()):
             if done.result is None:
                 failures += 1
@@ -341,12 +345,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             print(texts.CONFIG_ERROR.format(error=exc), file=sys.stderr)
             return 2
-        db = sys.modules.get("storage.db")
-        if db is not None and isinstance(exc, db.DatabaseUnavailable):
-            from bot import texts
+        errors = sys.modules.get("storage.errors")
+        if errors is not None and isinstance(exc, errors.DatabaseUnavailable):
+            from bot.database import unavailable_line
 
-            problem = texts.DATABASE_UNAVAILABLE.format(path=exc.path, reason=exc.reason)
-            print(problem, file=sys.stderr)
+            print(unavailable_line(exc), file=sys.stderr)
             return 2
         raise
 

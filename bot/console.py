@@ -20,6 +20,7 @@ from typing import TextIO
 from bot.clock import Clock, SystemClock
 from bot.commands import Khabar
 from bot.config import Settings
+from bot.database import database
 from bot.ingest.sources import Source
 from bot.posting import post_article
 from bot.recovery import PostRecovery, interrupted_posts
@@ -114,7 +115,7 @@ async def run_console(
     if user_id == CONSOLE_USER:
         settings = settings.with_(admins=settings.admins | {CONSOLE_USER})
     interactive = stdin.isatty()
-    async with Database(settings.db_path) as db:
+    async with database(settings.db_path) as db:
         khabar = Khabar(db, settings, clock, origin=post_journal.TERMINAL)
         if demo:
             added = await load_demo(db, clock)

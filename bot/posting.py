@@ -4,7 +4,6 @@ admins' corrections of where articles belong. Where an article comes from is bot
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +14,7 @@ from digests.article import MAX_INPUT_CHARS, content_hash, digest_article
 from digests.model import Digested
 from storage import articles, follows, stories
 from storage.db import Database
+from storage.errors import Duplicate
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ async def post_article(
             now=now,
             truncated=truncated,
         )
-    except sqlite3.IntegrityError:
+    except Duplicate:
         # The same article may have been stored by a concurrent post between our check and
         # the insert: then it is a duplicate now. Anything else is a real error.
         duplicate = await _duplicate_of(db, digest_hash, article, truncated)

@@ -271,6 +271,25 @@ ALREADY_RUNNING = (
 ALREADY_RUNNING_HOLDER = " (प्रक्रिया {pid})"
 # A logged "database is locked" (without -v): the log line, then why, instead of a traceback.
 DATABASE_BUSY_LOG = "{message}: डेटाबेस किसी और प्रक्रिया ने रोक रखा है ({failure})"
+# A database that cannot be used (one line, exit 2): the path, then why (DB_* below, each
+# ending with the system's or SQLite's own words).
+DATABASE_UNAVAILABLE = "डेटाबेस नहीं खुला: {path}: {reason}"
+DB_IS_FOLDER = "यह फ़ोल्डर है, डेटाबेस फ़ाइल नहीं (--db को फ़ाइल का रास्ता दें)"
+DB_NO_FOLDER = "इसका फ़ोल्डर नहीं बन सका ({detail})"
+DB_NOT_A_DATABASE = "यह SQLite डेटाबेस फ़ाइल नहीं है ({detail})"
+DB_CANNOT_OPEN = "फ़ाइल खुल नहीं सकी: रास्ता और अनुमति जाँचें ({detail})"
+DB_READ_ONLY = "फ़ाइल में लिखने की अनुमति नहीं ({detail})"
+DB_BUSY = "डेटाबेस किसी और प्रक्रिया ने रोक रखा है ({detail})"
+DB_CORRUPT = "डेटाबेस फ़ाइल ख़राब है ({detail})"
+DB_OTHER = "SQLite त्रुटि ({detail})"
+DB_NEWER_SCHEMA = (
+    "डेटाबेस का स्कीमा {found} ख़बर के नए संस्करण का है, यह संस्करण {latest} तक "
+    "ही जानता है: ख़बर को अपडेट करें (डेटाबेस में कुछ नहीं बदला गया)"
+)
+DB_LOCK_FILE_OPEN = "ताले की फ़ाइल खुल नहीं सकी ({lock}: {detail}): रास्ता और अनुमति जाँचें"
+DB_LOCK_FILE_LOCK = "ताले की फ़ाइल पर ताला नहीं लग सका ({lock}: {detail})"
+# Logged while another process holds the database's write lock (%s the path, %.0f seconds).
+DATABASE_WAITING_LOG = "डेटाबेस %s में कोई और प्रक्रिया लिख रही है (%.0f सेकंड से); इंतज़ार जारी"
 
 # Why a page could not be fetched (`/post <url>`, `khabar ingest <url>`): short reasons shown
 # inside FETCH_FAILED and as the last column of `khabar ingest` error lines.

@@ -1,4 +1,9 @@
-"""The one owner of the SQLite connection: pragmas, migrations, transactions."""
+"""The one owner of the SQLite connection: pragmas, migrations, transactions.
+
+SQLite's exceptions end here: everything this module runs raises storage.errors instead.
+Work on open that needs more than SQL (the story index of an old archive needs the text
+pipeline) is given by the caller as an `on_open` hook, so storage imports nothing above it.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +11,32 @@ import asyncio
 import logging
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import aiosqlite
 
-from storage import linking
+from storage.errors import (
+    AlreadyRunning,
+    Busy,
+    DatabaseUnavailable,
+    DiskFull,
+    Duplicate,
+    Problem,
+    StorageError,
+)
 
 log = logging.getLogger(__name__)
 
 Row = aiosqlite.Row
+# What `Database.transaction()` yields: the storage modules' write functions take it.
+Transaction: TypeAlias = aiosqlite.Connection
+# Run by `Database.open` after the migrations, inside its retries (so it must be idempotent).
+OnOpen: TypeAlias = "Callable[[Database], Awaitable[object]]"
+WAITING_LOG = "database %s is being written by another process (for %.0f s); still waiting"
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -29,19 +47,6 @@ def _migrations() -> list[tuple[int, str]]:
         if name.endswith(".sql") and name[:3].isdigit():
             found.append((int(name[:3]), entry.read_text(encoding="utf-8")))
     return sorted(found)
-
-
-class DatabaseUnavailable(Exception):
-    """The database file cannot be used; `reason` is short Hindi an operator can act on.
-
-    The CLI prints it as one line instead of a sqlite3 traceback, so it never names the
-    library, only the path and what is wrong with it.
-    """
-
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
 
 
 # How long SQLite itself waits for another process's write lock, and how long a write
@@ -59,30 +64,57 @@ def _is_busy(exc: sqlite3.OperationalError) -> bool:
 def _check_path(path: Path) -> None:
     """Refuse a folder or a parent that cannot be made before SQLite gives a vaguer error."""
     if path.is_dir():
-        raise DatabaseUnavailable(str(path), "यह फ़ोल्डर है, डेटाबेस फ़ाइल नहीं (--db को फ़ाइल का रास्ता दें)")
+        raise DatabaseUnavailable(str(path), Problem.IS_FOLDER)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DatabaseUnavailable(
-            str(path), f"इसका फ़ोल्डर नहीं बन सका ({exc.strerror or exc})"
-        ) from exc
+        raise DatabaseUnavailable(str(path), Problem.NO_FOLDER, str(exc.strerror or exc)) from exc
 
 
-def _sqlite_reason(exc: sqlite3.Error) -> str:
-    """A Hindi reason for the errors an operator can cause, with SQLite's own words after."""
-    text = str(exc)
+def _problem(text: str) -> Problem:
+    """Which of the problems an operator can cause SQLite's words describe."""
     lowered = text.lower()
     if "not a database" in lowered:
-        return f"यह SQLite डेटाबेस फ़ाइल नहीं है ({text})"
+        return Problem.NOT_A_DATABASE
     if "unable to open" in lowered:
-        return f"फ़ाइल खुल नहीं सकी: रास्ता और अनुमति जाँचें ({text})"
+        return Problem.CANNOT_OPEN
     if "readonly" in lowered or "read-only" in lowered:
-        return f"फ़ाइल में लिखने की अनुमति नहीं ({text})"
+        return Problem.READ_ONLY
     if "locked" in lowered or "busy" in lowered:
-        return f"डेटाबेस किसी और प्रक्रिया ने रोक रखा है ({text})"
+        return Problem.BUSY
     if "malformed" in lowered or "corrupt" in lowered:
-        return f"डेटाबेस फ़ाइल ख़राब है ({text})"
-    return f"SQLite त्रुटि ({text})"
+        return Problem.CORRUPT
+    return Problem.OTHER
+
+
+def _unavailable(path: str, exc: BaseException) -> DatabaseUnavailable:
+    return DatabaseUnavailable(path, _problem(str(exc)), str(exc))
+
+
+def _is_engine_error(exc: BaseException | None) -> bool:
+    """An error of the engine (raw or translated), not one storage raised on purpose."""
+    if isinstance(exc, (DatabaseUnavailable, AlreadyRunning)):
+        return False
+    return isinstance(exc, (sqlite3.Error, StorageError))
+
+
+# SQLite's extended result codes for a broken UNIQUE or PRIMARY KEY constraint.
+_DUPLICATE_CODES = {2067, 1555}
+
+
+def _translate(exc: sqlite3.Error) -> StorageError:
+    """Storage's own error for one of SQLite's, with SQLite's words as its detail."""
+    code = getattr(exc, "sqlite_errorcode", 0)
+    detail = str(exc)
+    if isinstance(exc, sqlite3.IntegrityError) and (
+        code in _DUPLICATE_CODES or "UNIQUE constraint" in detail
+    ):
+        return Duplicate(detail)
+    if code & 0xFF == sqlite3.SQLITE_FULL:
+        return DiskFull(detail)
+    if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+        return Busy(detail)
+    return StorageError(detail)
 
 
 async def _join_worker(conn: aiosqlite.Connection) -> None:
@@ -104,9 +136,21 @@ class Database:
     read while the bot writes.
     """
 
-    def __init__(self, path: str | Path, busy_patience: float = BUSY_PATIENCE) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        busy_patience: float = BUSY_PATIENCE,
+        *,
+        on_open: OnOpen | None = None,
+        waiting_log: str = WAITING_LOG,
+    ) -> None:
+        """`on_open` runs after the migrations each time the database opens; `waiting_log`
+        is the WARNING logged (with the path and seconds waited) while another process
+        holds the write lock, in the words of whoever reads the log."""
         self.path = str(path)
         self.busy_patience = busy_patience
+        self.on_open = on_open
+        self.waiting_log = waiting_log
         self._conn: aiosqlite.Connection | None = None
         # One writer at a time: a statement from another task must not land inside (and
         # roll back with) someone else's open transaction on the shared connection.
@@ -119,7 +163,7 @@ class Database:
         return self._conn
 
     async def open(self) -> Database:
-        """Connect, migrate and backfill, or raise DatabaseUnavailable naming the path.
+        """Connect, migrate and run `on_open`, or raise DatabaseUnavailable naming the path.
 
         Every failure closes the connection again: aiosqlite's worker is a non-daemon
         thread, so a connection left open on an error path kept the process alive forever
@@ -132,7 +176,7 @@ class Database:
             self._conn = await conn
         except sqlite3.Error as exc:
             await _join_worker(conn)
-            raise DatabaseUnavailable(self.path, _sqlite_reason(exc)) from exc
+            raise _unavailable(self.path, exc) from exc
         except BaseException:
             await _join_worker(conn)
             raise
@@ -141,13 +185,13 @@ class Database:
             await self._prepare()
         except BaseException as exc:
             await self.close()
-            if isinstance(exc, sqlite3.Error):
-                raise DatabaseUnavailable(self.path, _sqlite_reason(exc)) from exc
+            if _is_engine_error(exc):
+                raise _unavailable(self.path, exc) from exc
             raise
         return self
 
     async def _prepare(self) -> None:
-        """Settings, migrations and backfill, tried again while another process opening the
+        """Settings, migrations and `on_open`, tried again while another process opening the
         same new file holds it: SQLite answers "database is locked" at once, without calling
         the busy handler, to a connection that meets another one's switch to WAL or its first
         reads of the new WAL. Every step is idempotent (the migrations re-read the version
@@ -161,10 +205,12 @@ class Database:
                 await self.conn.execute("PRAGMA foreign_keys = ON")
                 await self.conn.execute("PRAGMA synchronous = NORMAL")
                 await self.migrate()
-                await self.backfill()
+                if self.on_open is not None:
+                    await self.on_open(self)
                 return
-            except sqlite3.OperationalError as exc:
-                if not _is_busy(exc) or time.monotonic() - started >= self.busy_patience:
+            except (sqlite3.OperationalError, Busy) as exc:
+                busy = isinstance(exc, Busy) or _is_busy(exc)
+                if not busy or time.monotonic() - started >= self.busy_patience:
                     raise
                 if self.conn.in_transaction:
                     await self.conn.execute("ROLLBACK")
@@ -181,11 +227,12 @@ class Database:
     async def __aexit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: object
     ) -> None:
-        """Close; an SQLite error that ended the block becomes DatabaseUnavailable, so a
+        """Close; a database error that ended the block becomes DatabaseUnavailable, so a
         command shows one line naming the database rather than a traceback."""
         await self.close()
-        if isinstance(exc, sqlite3.Error):
-            raise DatabaseUnavailable(self.path, _sqlite_reason(exc)) from exc
+        if _is_engine_error(exc):
+            assert exc is not None
+            raise _unavailable(self.path, exc) from exc
 
     async def schema_version(self) -> int:
         row = await self.fetchone("PRAGMA user_version")
@@ -225,40 +272,47 @@ class Database:
         if found > latest:
             raise DatabaseUnavailable(
                 self.path,
-                f"डेटाबेस का स्कीमा {found} ख़बर के नए संस्करण का है, यह संस्करण {latest} तक "
-                "ही जानता है: ख़बर को अपडेट करें (डेटाबेस में कुछ नहीं बदला गया)",
+                Problem.NEWER_SCHEMA,
+                f"schema {found}, known up to {latest}",
+                found=found,
+                latest=latest,
             )
 
-    async def backfill(self) -> int:
-        """Do the work a migration left for Python (story signatures need the text
-        pipeline); returns the number of stories indexed, 0 at the cost of one lookup."""
-        if not await linking.backfill_pending(self.conn):
-            return 0
-        async with self.transaction() as tx:
-            return await linking.backfill(tx)
-
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error; use the yielded connection."""
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error; use the yielded connection.
+
+        An SQLite error inside the block leaves it as storage's own (storage.errors)."""
         async with self._write_lock:
-            await self._patiently("BEGIN IMMEDIATE")
+            try:
+                await self._patiently("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise _translate(exc) from exc
             try:
                 yield self.conn
-            except BaseException:
+            except BaseException as exc:
                 # SQLite itself rolls back on some errors (a full disk, an I/O error); a
                 # second ROLLBACK would fail and hide the error that matters.
                 if self.conn.in_transaction:
                     await self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise _translate(exc) from exc
                 raise
             else:
-                await self.conn.execute("COMMIT")
+                try:
+                    await self.conn.execute("COMMIT")
+                except sqlite3.Error as exc:
+                    raise _translate(exc) from exc
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one write in autocommit mode; returns the affected row count."""
         async with self._write_lock:
-            cur = await self._patiently(sql, tuple(params))
-            count = cur.rowcount
-            await cur.close()
+            try:
+                cur = await self._patiently(sql, tuple(params))
+                count = cur.rowcount
+                await cur.close()
+            except sqlite3.Error as exc:
+                raise _translate(exc) from exc
             return count
 
     async def _patiently(self, sql: str, params: tuple[Any, ...] = ()) -> aiosqlite.Cursor:
@@ -277,19 +331,21 @@ class Database:
                 waited = time.monotonic() - started
                 if not _is_busy(exc) or waited >= self.busy_patience:
                     raise
-                log.warning(
-                    "डेटाबेस %s में कोई और प्रक्रिया लिख रही है (%.0f सेकंड से); इंतज़ार जारी",
-                    self.path,
-                    waited,
-                )
+                log.warning(self.waiting_log, self.path, waited)
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            return await cur.fetchone()
+        try:
+            async with self.conn.execute(sql, tuple(params)) as cur:
+                return await cur.fetchone()
+        except sqlite3.Error as exc:
+            raise _translate(exc) from exc
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            return list(await cur.fetchall())
+        try:
+            async with self.conn.execute(sql, tuple(params)) as cur:
+                return list(await cur.fetchall())
+        except sqlite3.Error as exc:
+            raise _translate(exc) from exc
 
     async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
         row = await self.fetchone(sql, params)

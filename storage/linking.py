@@ -2,8 +2,8 @@
 
 Tables (migration 002): story_profiles holds each story's running signature, story_terms its
 heaviest terms keyed by (term, last_update), link_meta the backfill marker. This module only
-stores and fetches: which story an article joins is decided above it (bot/linking.py, with
-digests.linking). A candidate
+stores and fetches: which story an article joins, and the signatures of the articles an old
+archive holds, are computed above it (bot/linking.py, with digests.linking). A candidate
 lookup walks at most PER_TERM_STORIES index rows per looked-up term and returns at most
 `limit` profiles: its cost is bounded by those and B-tree depth, never by the archive size.
 """
@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
-from digests.linking import Candidate, Signature, deserialize, fold, serialize, signature
+from digests.linking import Candidate, Signature, deserialize, serialize
 from digests.model import Digested, Fact
+from storage.db import Database, Transaction
 from storage.timeutil import from_db, to_db
 
 # Most recent stories fetched per looked-up term: a common term ("सरकार") cannot drag in
@@ -41,13 +40,13 @@ def index_terms(profile: Signature) -> list[str]:
     return [t for t, w in profile.terms.items() if w > 0][:INDEX_TERMS]
 
 
-async def _rows(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-    async with conn.execute(sql, tuple(params)) as cur:
+async def _rows(tx: Transaction, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+    async with tx.execute(sql, tuple(params)) as cur:
         return list(await cur.fetchall())
 
 
 async def candidates(
-    conn: aiosqlite.Connection, lookup: Sequence[tuple[str, float]], since: datetime, limit: int
+    db: Database, lookup: Sequence[tuple[str, float]], since: datetime, limit: int
 ) -> list[Candidate]:
     """Profiles of the stories sharing a lookup term and updated since `since`, best-covered
     first (sum of the shared lookup terms' weights), at most `limit`.
@@ -72,14 +71,14 @@ async def candidates(
         " JOIN story_profiles p ON p.story_id = ranked.story_id ORDER BY ranked.score DESC"
     )
     out = []
-    for story_id, text, last in await _rows(conn, sql, [*params, limit]):
+    for story_id, text, last in await db.fetchall(sql, [*params, limit]):
         when = from_db(last)
         assert when is not None
         out.append(Candidate(story_id, deserialize(text), when))
     return out
 
 
-async def profile(tx: aiosqlite.Connection, story_id: int) -> StoredProfile | None:
+async def profile(tx: Transaction, story_id: int) -> StoredProfile | None:
     """The story's stored profile, or None when it has none (no article indexed)."""
     rows = await _rows(
         tx,
@@ -95,30 +94,25 @@ async def profile(tx: aiosqlite.Connection, story_id: int) -> StoredProfile | No
 
 
 async def save_profile(
-    tx: aiosqlite.Connection, story_id: int, profile: Signature, size: int, last_update: datetime
+    tx: Transaction, story_id: int, profile: Signature, size: int, last_update: datetime
 ) -> None:
     """Store the story's profile and replace its rows in the term index."""
-    await _write_profile(tx, story_id, profile, size, to_db(last_update))
-
-
-async def _write_profile(
-    tx: aiosqlite.Connection, story_id: int, profile: Signature, size: int, last_update: str
-) -> None:
+    last = to_db(last_update)
     await tx.execute(
         "INSERT INTO story_profiles (story_id, signature, size, last_update)"
         " VALUES (?, ?, ?, ?) ON CONFLICT (story_id) DO UPDATE SET"
         " signature = excluded.signature, size = excluded.size,"
         " last_update = excluded.last_update",
-        (story_id, serialize(profile), size, last_update),
+        (story_id, serialize(profile), size, last),
     )
     await tx.execute("DELETE FROM story_terms WHERE story_id = ?", (story_id,))
     await tx.executemany(
         "INSERT INTO story_terms (story_id, term, last_update) VALUES (?, ?, ?)",
-        [(story_id, t, last_update) for t in index_terms(profile)],
+        [(story_id, t, last) for t in index_terms(profile)],
     )
 
 
-async def drop_profile(tx: aiosqlite.Connection, story_id: int) -> None:
+async def drop_profile(tx: Transaction, story_id: int) -> None:
     await tx.execute("DELETE FROM story_terms WHERE story_id = ?", (story_id,))
     await tx.execute("DELETE FROM story_profiles WHERE story_id = ?", (story_id,))
 
@@ -128,9 +122,7 @@ def _digested(title: str, body: str, summary: str, facts: str) -> Digested:
     return Digested(title=title, body=body, summary=summary, facts=parsed)
 
 
-async def story_articles(
-    tx: aiosqlite.Connection, story_id: int
-) -> list[tuple[Digested, datetime]]:
+async def story_articles(tx: Transaction, story_id: int) -> list[tuple[Digested, datetime]]:
     """The story's articles in posting order with their posting times (to rebuild its profile)."""
     rows = await _rows(
         tx,
@@ -146,39 +138,39 @@ async def story_articles(
     return out
 
 
-async def backfill_pending(conn: aiosqlite.Connection) -> bool:
+async def backfill_pending(db: Database) -> bool:
     """Whether migration 002 left articles stored before it to be indexed."""
-    rows = await _rows(conn, "SELECT value FROM link_meta WHERE name = 'backfill_pending'")
-    return bool(rows and rows[0][0])
+    row = await db.fetchone("SELECT value FROM link_meta WHERE name = 'backfill_pending'")
+    return bool(row and row[0])
 
 
-async def backfill(tx: aiosqlite.Connection) -> int:
-    """Index articles stored before schema 2 (once); returns the number of stories indexed.
-
-    The second half of migration 002, which cannot compute signatures in SQL: so this is
-    the one place where storage runs the text pipeline. Call inside a write transaction;
-    without the marker it does nothing (another process may have done it already). The
-    whole index is rebuilt, so it is also safe after articles were posted (and indexed)
-    between the migration and this call.
-    """
-    if not await backfill_pending(tx):
-        return 0
+async def start_backfill(tx: Transaction) -> bool:
+    """Inside the backfill's write transaction: False when the marker is gone (another
+    process did it already); else True, with the index emptied to be rebuilt whole (so it
+    is also right after articles were posted, and indexed, since the migration)."""
+    rows = await _rows(tx, "SELECT value FROM link_meta WHERE name = 'backfill_pending'")
+    if not (rows and rows[0][0]):
+        return False
     for table in ("story_terms", "story_profiles"):
         await tx.execute(f"DELETE FROM {table}")
-    by_story: dict[int, list[Signature]] = {}
-    last: dict[int, str] = {}
+    return True
+
+
+async def articles_to_index(tx: Transaction) -> list[tuple[int, Digested, datetime]]:
+    """Every stored article as (story id, article, posting time), by story then posting
+    order: what the backfill folds into the stories' profiles."""
     rows = await _rows(
         tx,
         "SELECT story_id, title, body, summary, facts, posted_at FROM articles"
         " ORDER BY story_id, posted_at, id",
     )
+    out = []
     for story_id, title, body, summary, facts, posted_at in rows:
-        sig = signature(_digested(title, body, summary, facts))
-        by_story.setdefault(story_id, []).append(sig)
-        last[story_id] = max(last.get(story_id, ""), posted_at)
-    for story_id, sigs in by_story.items():
-        profile, size = fold(sigs)
-        if profile is not None:
-            await _write_profile(tx, story_id, profile, size, last[story_id])
+        when = from_db(posted_at)
+        assert when is not None
+        out.append((story_id, _digested(title, body, summary, facts), when))
+    return out
+
+
+async def finish_backfill(tx: Transaction) -> None:
     await tx.execute("DELETE FROM link_meta WHERE name = 'backfill_pending'")
-    return len(by_story)

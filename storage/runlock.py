@@ -20,16 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from storage.db import DatabaseUnavailable, _check_path
-
-
-class AlreadyRunning(Exception):
-    """Another living process holds the database's run lock; `pid` is it, when known."""
-
-    def __init__(self, path: str, pid: int | None) -> None:
-        super().__init__(f"{path}: held by {pid}")
-        self.path = path
-        self.pid = pid
+from storage.db import _check_path
+from storage.errors import AlreadyRunning, DatabaseUnavailable, Problem
 
 
 def lock_path(db_path: Path) -> Path:
@@ -56,8 +48,7 @@ def hold_run_lock(db_path: Path) -> Iterator[None]:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as exc:
         raise DatabaseUnavailable(
-            str(db_path),
-            f"ताले की फ़ाइल खुल नहीं सकी ({path}: {exc.strerror or exc}): रास्ता और अनुमति जाँचें",
+            str(db_path), Problem.LOCK_FILE_OPEN, str(exc.strerror or exc), lock=str(path)
         ) from exc
     try:
         try:
@@ -66,7 +57,7 @@ def hold_run_lock(db_path: Path) -> Iterator[None]:
             if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                 raise AlreadyRunning(str(db_path), _holder(fd)) from None
             raise DatabaseUnavailable(
-                str(db_path), f"ताले की फ़ाइल पर ताला नहीं लग सका ({path}: {exc.strerror or exc})"
+                str(db_path), Problem.LOCK_FILE_LOCK, str(exc.strerror or exc), lock=str(path)
             ) from exc
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)

@@ -11,6 +11,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.commands import Khabar
 from bot.config import Settings
+from bot.database import database
 from bot.replies import ChatRights, Document, Incoming, Reply, owns_chat
 from storage.db import Database
 
@@ -38,8 +39,8 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def db(settings: Settings) -> AsyncIterator[Database]:
-    async with Database(settings.db_path) as database:
-        yield database
+    async with database(settings.db_path) as opened:
+        yield opened
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 
 import digests.linking as pure
 from bot import linking as placing
+from bot.database import database
 from digests.article import content_hash
 from digests.linking import LinkConfig, Signature
 from digests.model import Digested
@@ -263,7 +264,7 @@ def _schema_one_database(path: Path) -> None:
 async def test_backfill_indexes_articles_stored_by_schema_one(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     _schema_one_database(path)
-    async with Database(path) as db:  # migration 002 leaves the marker, open() backfills
+    async with database(path) as db:  # migration 002 leaves the marker, open() backfills
         assert (
             await db.scalar("SELECT value FROM link_meta WHERE name = 'backfill_pending'") is None
         )
@@ -271,13 +272,13 @@ async def test_backfill_indexes_articles_stored_by_schema_one(tmp_path: Path) ->
         assert await profile_size(db, 2) == 1
         decision = await placing.find_story(db, BRIDGE_REPORT, T0 + timedelta(days=2))
         assert decision.story_id == 1
-        assert await db.backfill() == 0  # nothing left to do
+        assert await placing.backfill(db) == 0  # nothing left to do
         # Run by hand again (the marker set anew), it rebuilds the same index.
         before = [tuple(r) for r in await db.fetchall("SELECT * FROM story_terms")]
         await db.execute("INSERT INTO link_meta (name, value) VALUES ('backfill_pending', 1)")
-        assert await db.backfill() == 2
+        assert await placing.backfill(db) == 2
         assert [tuple(r) for r in await db.fetchall("SELECT * FROM story_terms")] == before
 
 
 async def test_fresh_database_needs_no_backfill(db: Database) -> None:
-    assert await db.backfill() == 0
+    assert await placing.backfill(db) == 0

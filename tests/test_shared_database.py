@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import _short_busy_error
-from storage.db import Database, DatabaseUnavailable, _migrations
+from bot.database import unavailable_reason
+from storage.db import Database, _migrations
+from storage.errors import DatabaseUnavailable
 from storage.runlock import lock_path
 from tests.conftest import FIXTURES
 from tests.support.botapi import FakeBotAPI
@@ -275,7 +277,7 @@ async def test_a_writer_past_all_patience_is_one_database_line(tmp_path: Path) -
         holder.execute("COMMIT")
         holder.close()
     assert caught.value.path == str(db_path)
-    assert "किसी और प्रक्रिया ने रोक रखा है" in caught.value.reason
+    assert "किसी और प्रक्रिया ने रोक रखा है" in unavailable_reason(caught.value)
 
 
 def test_a_logged_database_is_locked_is_one_line_without_traceback() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from bot.ingest.urls import FetchError, fetch_page, is_url
 from bot.posting import PostResult, post_article
 from digests.article import ArticleError, NotHindi
 from storage.db import Database
+from storage.errors import DiskFull, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +59,9 @@ def failure_reason(exc: Exception) -> str:
         return texts.NOT_HINDI
     if isinstance(exc, ArticleError):
         return texts.NO_SENTENCES
-    if isinstance(exc, sqlite3.Error):
-        if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL:
-            return texts.DISK_FULL
+    if isinstance(exc, DiskFull):
+        return texts.DISK_FULL
+    if isinstance(exc, StorageError):
         return texts.STORE_FAILED.format(detail=exc)
     return texts.UNEXPECTED_ERROR
 

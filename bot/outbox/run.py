@@ -28,7 +28,6 @@ import heapq
 import itertools
 import logging
 import math
-import sqlite3
 import time
 from dataclasses import dataclass
 
@@ -42,6 +41,7 @@ from bot.replies import Reply, fit_parts
 from storage import deliveries, subscribers
 from storage.db import Database
 from storage.deliveries import RunReport
+from storage.errors import Duplicate
 
 log = logging.getLogger(__name__)
 
@@ -299,7 +299,7 @@ class Run:
         old = job.chat_id
         try:
             await subscribers.migrate_chat(self.db, old, new_chat_id)
-        except sqlite3.IntegrityError:
+        except Duplicate:
             # The supergroup subscribed on its own: it gets its own deliveries, so this
             # one would be a duplicate. Retire the old id instead.
             log.warning("chat %s moved to %s, which is already subscribed", old, new_chat_id)

@@ -22,6 +22,7 @@ from telegram.ext import (
 from bot.clock import Clock, SystemClock
 from bot.commands import Khabar
 from bot.config import Settings
+from bot.database import database
 from bot.recovery import PostRecovery, interrupted_posts
 from bot.runner import Runner
 from bot.telegram.errors import QuietHTTPXRequest
@@ -30,7 +31,6 @@ from bot.telegram.menus import register_menus
 from bot.telegram.order import ChatOrderedProcessor
 from bot.telegram.services import CONTEXT_TYPES, Context, services
 from bot.telegram.transport import TelegramTransport
-from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def build_application(
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         held = services(app)
         # lifecycle.serve opens the database before Telegram is contacted; tests do not.
-        db = held.db or await Database(settings.db_path).open()
+        db = held.db or await database(settings.db_path).open()
         held.db = db
         transport = TelegramTransport.for_settings(app, settings)
         held.transport = transport

@@ -15,11 +15,12 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.database import database
 from bot.telegram.app import build_application
 from bot.telegram.errors import quiet_ptb_shutdown, reason
 from bot.telegram.services import services
 from bot.telegram.transport import seconds
-from storage.db import Database, DatabaseUnavailable
+from storage.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +162,7 @@ async def serve(application: Application[Any, Any, Any, Any, Any, Any], settings
         loop.add_signal_handler(sig, stop.set)
     stopped = asyncio.create_task(stop.wait(), name="khabar-stop-signal")
     try:
-        services(application).db = await Database(settings.db_path).open()
+        services(application).db = await database(settings.db_path).open()
         start_up = asyncio.create_task(_start_up(application, stop), name="khabar-start-up")
         await asyncio.wait({start_up, stopped}, return_when=asyncio.FIRST_COMPLETED)
         if not start_up.done():

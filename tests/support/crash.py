@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from storage.db import Database
+from bot.database import database
 from tests.support.botapi import FakeBotAPI
 from tests.support.botrun import TOKEN, add_article, add_subscribers
 
@@ -57,7 +57,7 @@ async def prepare(db_path: Path, count: int, first_chat: int = 10_000) -> list[i
     """Subscribers whose digest fell due a minute ago, and news they have not seen."""
     now = datetime.now(UTC)
     chats = list(range(first_chat, first_chat + count))
-    async with Database(db_path) as db:
+    async with database(db_path) as db:
         await add_article(
             db,
             "मेट्रो की नई लाइन",
@@ -133,7 +133,7 @@ async def crash_and_restart(
             return len({s.chat_id for s in api.sent if s.chat_id in wanted}) == len(wanted)
 
         await api.wait_for(everyone, timeout=timeout)
-        async with Database(db_path) as db:
+        async with database(db_path) as db:
             deadline = time.monotonic() + 10
             while await db.scalar("SELECT count(*) FROM deliveries WHERE state = 'pending'"):
                 if time.monotonic() > deadline:
