@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
-import re
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -26,21 +24,13 @@ from bot.posting import post_article
 from bot.recovery import PostRecovery, interrupted_posts
 from bot.replies import Button, Incoming, Reply
 from bot.runner import Runner
+from digests.telegram_html import plain_text
 from storage import post_journal
 from storage.db import Database
 
 CONSOLE_USER = 1
 END_OF_ARTICLE = "."
 DEMO_DIR = Path(__file__).with_name("demo")
-
-_LINK = re.compile(r'<a\s+href="([^"]*)"[^>]*>(.*?)</a>', re.S)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def to_terminal(text: str) -> str:
-    """Telegram HTML -> plain text a terminal shows well."""
-    text = _LINK.sub(lambda m: f"{m.group(2)}: {html.unescape(m.group(1))}", text)
-    return html.unescape(_TAG.sub("", text))
 
 
 @dataclass
@@ -56,7 +46,7 @@ class ConsoleOutput:
             print(heading, file=self.out)
         for reply in replies:
             if reply.text:
-                print(to_terminal(reply.text), file=self.out)
+                print(plain_text(reply.text, spell_out_links=True), file=self.out)
             flat = [b for row in reply.buttons for b in row]
             if flat:
                 self.buttons = flat

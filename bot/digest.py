@@ -11,10 +11,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
+from bot.cards import card_item
 from bot.replies import Reply
 from bot.updates import story_buttons
 from digests.dates import format_date
-from digests.model import DigestItem
 from digests.novelty import new_facts
 from digests.render import Card, pack_cards
 from storage import articles, follows
@@ -81,13 +81,10 @@ def _card(group: _Group, article_count: int, known: Sequence[str]) -> Card | Non
     card: Card | None = None
     if not known or facts or any(new_facts(a.facts, known) for a in group):
         card = Card.of(
-            DigestItem(
-                story_id=newest.story_id,
-                title=newest.title,
-                summary=newest.summary,
-                facts=tuple(facts[:MAX_FACTS]),
-                url=newest.source_url,
-                posted_at=newest.posted_at,
+            card_item(
+                newest.story_id,
+                newest,
+                facts=facts[:MAX_FACTS],
                 article_count=article_count,
                 facts_label=texts.NEW_FACTS_LABEL if known else None,
             )

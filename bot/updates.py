@@ -16,9 +16,10 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import texts
+from bot.cards import card_item
 from bot.config import DEFAULT_TZ, parse_hhmm
 from bot.replies import Button, Reply
-from digests.model import DigestItem, Fact
+from digests.model import Fact
 from digests.novelty import new_facts
 from digests.render import escape, render_item
 from storage import articles, deliveries, follows, stories, subscribers
@@ -65,17 +66,7 @@ def story_buttons(story_id: int, following: bool) -> tuple[Button, ...]:
 def update_message(
     story_id: int, story_title: str, article: StoredArticle, fresh: Sequence[Fact]
 ) -> Reply:
-    card = render_item(
-        DigestItem(
-            story_id=story_id,
-            title=article.title,
-            summary=article.summary,
-            facts=tuple(fresh),
-            url=article.source_url,
-            posted_at=article.posted_at,
-            facts_label=texts.NEW_FACTS_LABEL,
-        )
-    )
+    card = render_item(card_item(story_id, article, facts=fresh, facts_label=texts.NEW_FACTS_LABEL))
     head = texts.UPDATE_HEADER.format(story=story_id, title=escape(story_title))
     buttons = (
         (

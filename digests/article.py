@@ -87,8 +87,7 @@ def too_little_hindi(text: str) -> float | None:
 
     Every other letter is a character that is not Devanagari, so the share of the letters is
     at least the share of the characters: when that is enough (a Hindi article's characters
-    are about three quarters Devanagari), the other letters need no count (11.2 -> 9.9 µs
-    on a dev article).
+    are about three quarters Devanagari), the other letters need no count.
     """
     encoded = text.encode("utf-8", "replace")
     devanagari = _devanagari_count(encoded)

@@ -204,8 +204,8 @@ def _runs(text: str) -> int:
     """How many runs of word characters `text` has ("CERT-IN" is two, unlike count_words).
 
     Read from WORD_RE's words, which join runs by "-" or ".": each "-" or "." inside a word
-    joins two runs. (No pattern of its own: every word-character class costs milliseconds
-    to compile at start-up.)
+    joins two runs. (No pattern of its own: every word-character class is slow to compile
+    at start-up.)
     """
     words = WORD_RE.findall(text)
     joined = "".join(words)
@@ -245,7 +245,7 @@ def is_clutter_line(line: str) -> bool:
         return True
     # Every rule below holds only for a line of at most 12 or 25 words. Words are counted
     # only once a rule's pattern matches: most lines match none, and counting (a regex match
-    # per word) cost more than all the patterns together (8 of 14 µs an article).
+    # per word) costs more than all the patterns together.
     if (
         "।" not in text
         and (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# datetime only annotates DigestItem: not importing it spares `khabar summarize` about 1 ms
-# at start-up (typing is not imported either, see bot/cli.py).
+# datetime only annotates DigestItem: not importing it shortens `khabar summarize`'s
+# start-up (typing is not imported either, see bot/cli.py).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import datetime

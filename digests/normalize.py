@@ -20,10 +20,10 @@ from digests.wordchars import MARK_CHARS
 
 # ZWJ/ZWNJ change how Devanagari conjuncts render (क्‍ष vs क्ष), so they stay inside
 # Devanagari words; anywhere else they are invisible junk that splits tokens. That is: a run
-# of joiners goes unless it is one joiner between two Devanagari characters (as first
-# written, "(?<![D])J+|J+(?![D])", which also removes a run of two or more wherever it is).
+# of joiners goes unless it is one joiner between two Devanagari characters (the plain form,
+# "(?<![D])J+|J+(?![D])", which also removes a run of two or more wherever it is).
 # The pattern opens with the joiner class so that stdlib re skips from joiner to joiner
-# instead of trying the lookbehind at every character (5x faster on a text with joiners).
+# instead of trying the lookbehind at every character.
 _DEVANAGARI = "\u0900-\u097f\ua8e0-\ua8ff"
 _JOINER = "[\u200c\u200d]"
 _STRAY_JOINER = re.compile(
@@ -42,16 +42,16 @@ def _mark_run() -> re.Pattern[str]:
     """More than a few combining marks in a row is "zalgo" decoration, never Hindi: the longest
     real Devanagari mark run is nukta + vowel sign + candrabindu.
 
-    Compiled on first use: its two classes of all combining marks cost 0.7 ms of every
-    `khabar` start, and text with a long mark run (or marks of other scripts) is rare (none
-    of dev's 835 articles).
+    Compiled on first use: its two classes of all combining marks are slow to compile, a
+    cost every `khabar` start would pay, and text with a long mark run (or marks of other
+    scripts) is rare.
     """
     return re.compile(f"([{MARK_CHARS}]{{4}})[{MARK_CHARS}]+")
 
 
 _MULTI_SPACE = re.compile(r" {2,}")
 # " \n" or "\n ": found from newline to newline (a few in an article), where `in` looked at
-# every space for each of the two (0.4 µs instead of 3.3 on an article).
+# every space for each of the two.
 _SPACE_BY_NEWLINE = re.compile("\n(?: |(?<= \n))")
 # Characters that NFC or the mark-run rule may change. Text without any (ASCII, Devanagari
 # without precomposed nukta letters, common punctuation) is already NFC and has no long mark
@@ -97,12 +97,12 @@ def _printable_class(ranges: tuple[tuple[int, int], ...]) -> str:
 # Newlines and the printable characters of the plain ranges: a text of only these (most
 # pasted articles) needs neither the clean-up of invisible characters nor unicodedata. One
 # scan for anything else tells so, in place of a copy without newlines, str.isprintable and
-# the scan for _NEEDS_UNICODEDATA (3 µs less on an article). Taken from str.isprintable, so
+# the scan for _NEEDS_UNICODEDATA. Taken from str.isprintable, so
 # it agrees with the slow path under any Unicode version.
 _NOT_PRINTABLE_PLAIN = re.compile(f"[^{_printable_class(_PLAIN_RANGES)}]")
 # A nukta after one of those: the regex opens with the nukta, so stdlib re jumps from nukta
-# to nukta (rare) and looks back one character (8x faster than a test per two-character
-# pair, each of which stops at every न and र).
+# to nukta (rare) and looks back one character, where a test per two-character pair would
+# stop at every न and र.
 _COMPOSING_NUKTA = re.compile("\u093c(?<=[\u0928\u0930\u0933\u094d]\u093c)")
 _NUKTA_LETTERS = tuple(
     (chr(cp), unicodedata.normalize("NFC", chr(cp))) for cp in range(0x0958, 0x0960)

@@ -31,14 +31,14 @@ _SCAN = regex.compile(
 _CLOSERS = frozenset("\"'”’»)]")
 # A run of dandas and the closing quotes after it (_CLOSERS): where a sentence ends.
 # Spelt "।।*", not "।+": a pattern that opens with a plain character lets stdlib re jump
-# from danda to danda, where a repeat makes it try a match at every character (4x slower).
+# from danda to danda, where a repeat makes it try a match at every character.
 _DANDA_END = re.compile("(।।*[\"'”’»)\\]]*)")
 # Everything but a danda that _SCAN may stop at: other sentence marks, and URLs (which
 # start with "://" or "www.").
 _NOT_DANDA_ENDS = (".", "?", "!", "…", "॥", "://")
 _OPENERS = frozenset("\"“‘«'")
 # The letters right before a ".": searched backwards from the end ((?r)), which finds the
-# same run without trying a match at each of the 40 characters before it (4x faster).
+# same run without trying a match at each of the 40 characters before it.
 _TOKEN_BEFORE = regex.compile(r"(?r)[\p{L}\p{M}]+$")
 _DIGITS_ONLY = regex.compile(r"^\s*\p{N}{1,3}$")
 _LATIN_LOWER = regex.compile(r"\p{Ll}")

@@ -1,4 +1,4 @@
-"""Length and splitting of Telegram HTML messages.
+"""Length, splitting and plain text of Telegram HTML messages.
 
 Telegram limits a message to 4096 characters *after entity parsing*: tags do not count,
 "&amp;" counts as one character. Entity offsets in the Bot API are UTF-16 code units, and
@@ -9,6 +9,9 @@ Splitting works on atoms (tag, entity, word, whitespace), so a cut never falls i
 an entity or a word (except a single word longer than a whole message, cut between
 graphemes). Tags open at a cut are closed at the end of the part and reopened at the start
 of the next, so every part is valid HTML on its own.
+
+`plain_text` is what a message reads as without markup: the resend when Telegram cannot
+parse our HTML, and the terminal chat, which shows replies as text.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ _ENTITY = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0
 _SPLIT_ENTITY = regex.compile(r"&[#a-zA-Z0-9]*<")
 _GRAPHEME = regex.compile(r"\X")
 _SENTENCE_END = regex.compile(r"[।॥?!.…][\"'”’»)\]]*$")
+_ANY_TAG = regex.compile(r"<[^>]*>")
+_LINK = regex.compile(r'<a\s+href="([^"]*)"[^>]*>(.*?)</a>', regex.S)
 
 # Break qualities, best first: blank line (story boundary), line break, sentence end, space.
 _BLANK_LINE, _LINE, _SENTENCE, _SPACE = 4, 3, 2, 1
@@ -110,6 +115,21 @@ def _fast_visible_length(html: str) -> int | None:
             return None
         text = _ENTITY.sub(_decoded, text)
     return utf16_len(text)
+
+
+def plain_text(html: str, *, spell_out_links: bool = False) -> str:
+    """The text a message's HTML shows: tags dropped, entities decoded.
+
+    With `spell_out_links` a link reads "text: url", for a reader who cannot click it (the
+    terminal); without, only its text is left, as Telegram shows it.
+    """
+    if spell_out_links:
+        html = _LINK.sub(_spelled_link, html)
+    return html_lib.unescape(_ANY_TAG.sub("", html))
+
+
+def _spelled_link(match: regex.Match[str]) -> str:
+    return f"{match.group(2)}: {html_lib.unescape(match.group(1))}"
 
 
 def _decoded(match: regex.Match[str]) -> str:

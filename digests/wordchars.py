@@ -8,7 +8,7 @@ never were letters.
 
 The ranges come from digests/unicode_ranges.py, written for the Unicode version of Python
 3.11's unicodedata; under another version they are worked out from unicodedata at import
-(about 10 ms, paid by every `khabar` start, which is why they are kept).
+(a cost every `khabar` start would pay, which is why they are kept).
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def negated_word_class(also: str = "") -> str:
     (characters of the BMP): [^{negated_word_class(also)}] is [{WORD_CHARS}{also}].
 
     stdlib re compiles a class in a Python loop over its code points, 51,000 for WORD_CHARS
-    (2 ms of every start for each copy in a pattern) and about 14,500 for this form; it
+    (a cost of every start for each copy in a pattern) and about 14,500 for this form; it
     scans a little slower with it (two look-ups per character, not one), so it suits a
     pattern's rarely reached parts.
     """

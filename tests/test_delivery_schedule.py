@@ -16,8 +16,8 @@ import pytest
 
 from bot import texts
 from bot.clock import ManualClock
-from bot.outbox.transport import plain_text
 from digests.model import Fact
+from digests.telegram_html import plain_text
 from storage import subscribers
 from storage.db import Database
 from tests.support.botapi import FakeBotAPI, Sent

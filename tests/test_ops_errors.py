@@ -249,8 +249,8 @@ async def test_sigterm_stops_the_bot_when_telegram_stops_answering_after_getme(
 ) -> None:
     """getMe answered, then every deleteWebhook (PTB's start_polling, retried for ever) or
     getUpdates gets a 502. SIGTERM must still end the process at once, with exit 0, and
-    the outbox message already handed to Telegram must finish and be recorded as sent.
-    (It used to ignore the signal until SIGKILL while stuck in deleteWebhook.)"""
+    the outbox message already handed to Telegram must finish and be recorded as sent,
+    not wait for a SIGKILL while stuck in deleteWebhook."""
     db_path = tmp_path / "k.db"
     now = datetime.now(UTC)
     async with Database(db_path) as db:

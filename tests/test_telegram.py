@@ -214,8 +214,8 @@ async def test_commands_for_another_bot_are_ignored(running: Running) -> None:
 async def test_a_failed_readers_menu_does_not_stop_the_bot(
     tmp_path: Path, clock: ManualClock, caplog: pytest.LogCaptureFixture, failures: int
 ) -> None:
-    """One 502 on setMyCommands used to end `khabar run` with exit 2; the menu is a
-    nicety, so the bot starts, says which menu it could not set, and answers readers."""
+    """One 502 on setMyCommands must not end `khabar run` (exit 2): the menu is a nicety,
+    so the bot starts, says which menu it could not set, and answers readers."""
     async with FakeBotAPI() as api:
         api.fail_next(count=failures, status=502, method="setMyCommands")
         settings = fast_settings(tmp_path / "khabar.db", api, token=TOKEN, tick_seconds=0.1)
@@ -239,7 +239,7 @@ async def test_a_removed_admin_gets_the_readers_menu_back(
     tmp_path: Path, clock: ManualClock
 ) -> None:
     """Telegram keeps a chat's menu until it is deleted: an editor taken out of
-    KHABAR_ADMINS used to see /post in the menu for ever (and be refused on using it)."""
+    KHABAR_ADMINS must lose /post from it, not see it for ever and be refused on using it."""
     former = 777
     db_path = tmp_path / "khabar.db"
     async with FakeBotAPI() as api:

@@ -9,6 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import texts
+from bot.cards import card_item
 from bot.handlers.context import Context, number_arg, pending_post_key
 from bot.ingest.sources import (
     MAX_FILE_BYTES,
@@ -23,7 +24,6 @@ from bot.replies import Document, Incoming, Reply
 from bot.updates import FollowerTiming, follower_timing
 from digests.article import EmptyArticle, NotHindi
 from digests.dates import format_date, format_date_time
-from digests.model import DigestItem
 from digests.render import escape, render_item
 from storage import articles, deliveries, post_journal, stories, subscribers
 
@@ -145,14 +145,7 @@ def describe_post(result: PostResult, timing: FollowerTiming | None = None) -> s
             title=escape(result.story_title),
             followers=followers_note(timing or FollowerTiming()),
         )
-    card = render_item(
-        DigestItem(
-            story_id=result.story_id,
-            title=result.article.title,
-            summary=result.article.summary,
-            facts=result.article.facts,
-        )
-    )
+    card = render_item(card_item(result.story_id, result.article))
     parts = [head, card]
     if result.truncated:
         parts.append(texts.POST_TRUNCATED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot import texts
+from bot.cards import card_item
 from bot.digest import build_digest
 from bot.handlers.context import Context, number_arg
 from bot.posting import missing_story_text
@@ -12,7 +13,6 @@ from bot.replies import Button, Incoming, Reply
 from bot.updates import story_buttons
 from digests.dates import format_date
 from digests.event_date import event_date
-from digests.model import DigestItem
 from digests.render import escape, render_item
 from digests.sentences import split_sentences
 from storage import articles, deliveries, follows, stories, subscribers
@@ -110,16 +110,7 @@ async def story(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
         for n, a in enumerate(shown, skipped + 1)
     ]
     newest = thread[-1]
-    card = render_item(
-        DigestItem(
-            story_id=found.id,
-            title=newest.title,
-            summary=newest.summary,
-            facts=newest.facts,
-            url=newest.source_url,
-            posted_at=newest.posted_at,
-        )
-    )
+    card = render_item(card_item(found.id, newest))
     following = await follows.is_following(ctx.db, msg.chat_id, found.id)
     text = "\n\n".join([head, "\n".join(timeline), card])
     return [Reply(text, (story_buttons(found.id, following),))]

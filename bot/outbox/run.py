@@ -36,8 +36,9 @@ from bot.outbox import policy
 from bot.outbox.pacing import ChatGate, Pacer, Stopped
 from bot.outbox.policy import Defer, DropChat, GiveUp, Limits, MoveChat, SendAgain, Tries
 from bot.outbox.progress import Progress
-from bot.outbox.transport import DeliveryError, RateLimited, Transient, Transport, plain_text
+from bot.outbox.transport import DeliveryError, RateLimited, Transient, Transport
 from bot.replies import Reply, fit_parts
+from digests.telegram_html import plain_text
 from storage import deliveries, subscribers
 from storage.db import Database
 from storage.deliveries import RunReport

@@ -8,8 +8,6 @@ subclasses below; each stands for one thing the sender can do about it
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Protocol
 
 from bot.replies import Reply
@@ -55,11 +53,3 @@ class Transport(Protocol):
     async def send(self, chat_id: int, reply: Reply, *, plain: bool = False) -> None:
         """Send one message or raise a DeliveryError subclass."""
         ...
-
-
-_TAG = re.compile(r"<[^>]*>")
-
-
-def plain_text(html_text: str) -> str:
-    """A message's HTML as the plain text it shows, for when Telegram cannot parse it."""
-    return html.unescape(_TAG.sub("", html_text))

@@ -16,12 +16,13 @@ from telegram.error import BadRequest, NetworkError, TelegramError
 from bot import texts
 from bot.commands import Khabar
 from bot.ingest.sources import MAX_FILE_BYTES
-from bot.outbox.transport import BadEntities, plain_text
+from bot.outbox.transport import BadEntities
 from bot.replies import Button, Document, Incoming, Reply
 from bot.telegram.errors import reason
 from bot.telegram.groups import is_forwarded, is_group, is_service, settings_rights
 from bot.telegram.services import Context
 from bot.telegram.transport import translate_error
+from digests.telegram_html import plain_text
 
 log = logging.getLogger(__name__)
 

@@ -35,7 +35,7 @@ class Tokens:
     for set operations at C speed.
 
     A plain class with slots, made by Tokens.of: nothing compares or changes one, and a
-    dataclass costs about half a millisecond to create at every start of `khabar`.
+    dataclass is slow to create, a cost paid at every start of `khabar`.
     """
 
     __slots__ = ("index", "keys", "seps", "starts", "text", "vocabulary", "words")
@@ -70,8 +70,8 @@ class Tokens:
         The vocabulary is a frozenset of the index's keys, not the index's keys view: an
         intersection with a keys view walks the other set and probes the dict at about
         twice the cost per word of a set probe, and a set's intersection walks the smaller
-        side. Making the set (about 3 µs) is paid back by the ten-odd `where` calls and
-        word_kinds (about 5 µs/article in all, 15 µs on words not seen before).
+        side. Making the set once is paid back by the ten-odd `where` calls and
+        word_kinds on every article.
         """
         parts = split_parts(text)
         words = parts[1::2]

@@ -1,8 +1,8 @@
-"""The text pipeline's second round of speed-ups gives exactly what the code before it gave.
+"""The text pipeline's shortcuts give exactly what the straightforward computation gives.
 
-As in test_digests_fast_paths.py: each faster way is checked against the way it replaced,
-kept here as the reference, on hand-picked cases and on random strings from an alphabet
-chosen to reach its edge cases.
+Each test checks a shortcut against a plain reference, kept here, on hand-picked cases and
+on random strings from an alphabet chosen to reach its edge cases, so a change that breaks
+the equivalence fails here rather than as a slightly different summary.
 """
 
 from __future__ import annotations
@@ -10,16 +10,29 @@ from __future__ import annotations
 import random
 import re
 import sys
+import time
+import unicodedata
 from itertools import chain, islice
 
 import pytest
 import regex
 
 from bot import cli
-from digests import clutter, normalize, sentences, summarize, wordchars
+from digests import clutter, dateline, normalize, sentences, summarize, unicode_ranges, wordchars
 from digests.article import MIN_HINDI_SHARE, hindi_share, too_little_hindi
+from digests.calendar_hi import MONTH_NAMES, WEEKDAY_NAMES, month_names, weekday_names
 from digests.clutter import is_clutter_line
+from digests.dateline import _plausible_place, dateline_only
+from digests.normalize import normalize_text
+from digests.sentences import (
+    _split_at_dandas,
+    _split_paragraph,
+    count_words,
+    ends_sentence,
+    has_words,
+)
 from digests.trim import truncate_words
+from digests.wordchars import MARK_CHARS, WORD_CHARS
 
 
 def _random_strings(alphabet: list[str], count: int, longest: int, seed: int) -> list[str]:
@@ -112,7 +125,7 @@ def test_token_before_a_full_stop_found_backwards_as_forwards() -> None:
 
 
 def _reference_is_clutter_line(line: str) -> bool:
-    """is_clutter_line as it was: words counted first, then the rules that they allow."""
+    """is_clutter_line the plain way: words counted first, then the rules that they allow."""
     text = line.strip()
     if not text:
         return True
@@ -190,7 +203,7 @@ def test_clutter_lines_as_before_on_random_lines() -> None:
 
 
 def _reference_hindi_share(text: str) -> float:
-    """hindi_share as first written: two counts of byte pairs, two deleting translations."""
+    """hindi_share the plain way: two counts of byte pairs, two deleting translations."""
     encoded = text.encode("utf-8", "replace")
     devanagari = encoded.count(b"\xe0\xa4") + encoded.count(b"\xe0\xa5")
     ascii_letters = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
@@ -241,7 +254,7 @@ def test_selection_is_a_frozen_hashable_value() -> None:
 def _reference_selection(
     paragraphs: list[list[str]], title: str, selection: summarize.Selection, max_words: int = 60
 ) -> str:
-    """summarize_paragraphs as it was: candidates pulled until one does not fit."""
+    """summarize_paragraphs the plain way: candidates pulled until one does not fit."""
     skip = selection.feature_skip if summarize.feature_opening(paragraphs) else 0
     pool = summarize.candidates(paragraphs, title)
     head = list(islice(pool, skip + 1))
@@ -312,3 +325,221 @@ def test_other_command_lines_still_meet_argparse(capsys: pytest.CaptureFixture[s
         cli.main(["summarize", "--jsonl", "--json"])
     assert exited.value.code == 2
     assert "--jsonl: expected one argument" in capsys.readouterr().err
+
+
+# normalize_text ----------------------------------------------------------------------------
+
+_MARK_RUN = re.compile(f"([{MARK_CHARS}]{{4}})[{MARK_CHARS}]+")
+
+
+def _reference_normalize(raw: str) -> str:
+    """normalize_text without its shortcuts: unicodedata on every suspect text."""
+    if not raw:
+        return ""
+    text = raw
+    flat = text.replace("\n", "")
+    if not flat.isprintable():
+        if not flat.replace("\u200c", "").replace("\u200d", "").isprintable():
+            text = regex.sub(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]", "\n", text)
+            text = regex.sub(
+                r"[[\p{Cf}\p{Co}\p{Cs}\p{Cc}]--[\n\t\u200c\u200d]]+", "", text, flags=regex.V1
+            )
+            text = regex.sub(r"[[\p{Zs}\t]--[ ]]", " ", text, flags=regex.V1)
+        text = unicodedata.normalize("NFC", text)
+        text = regex.sub(
+            "(?<![\u0900-\u097f\ua8e0-\ua8ff])[\u200c\u200d]+"
+            "|[\u200c\u200d]+(?![\u0900-\u097f\ua8e0-\ua8ff])",
+            "",
+            text,
+        )
+    else:
+        text = unicodedata.normalize("NFC", text)
+    text = _MARK_RUN.sub(r"\1", text)
+    text = regex.sub(" {2,}", " ", text)
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
+_NORMALIZE_ALPHABET = [
+    *'कखगजडढनरळय अआइ ािीुेोौंँः़्।.,"“”-\n',
+    "\u0958",  # क़ precomposed: NFC decomposes it
+    "\u095c",  # ड़ precomposed
+    "\u095d",  # ढ़ precomposed
+    "\u0929",  # ऩ composed
+    "\u0928\u093c",  # न + nukta: NFC composes
+    "\u094d\u093c",  # virama before nukta: NFC reorders
+    "\u0951",  # Vedic stress sign
+    "\u0301",  # combining acute
+    "e\u0301",
+    "\u00e9",
+    "\u200c",
+    "\u200d",
+    "\u200b",
+    "\u00a0",
+    "\u2000",  # NFC maps it to U+2002
+    "\t",
+    "\r\n",
+    "\U0001d400",
+    "  ",
+    "A",
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "पढ़ें \u095c\u093f बढ़ी",
+        "\u095c\u093c\u093e\u0902\u0902\u0902",
+        "क" + "\u093e" * 6,
+        "\u0928\u093c\u093e",
+        "क\u094d\u093c",
+        " पहली \n दूसरी ",
+        "\u2000ड़",
+        "नया\u200cशब्द A\u200dB",
+    ],
+)
+def test_normalize_matches_unicodedata_on_edge_cases(text: str) -> None:
+    assert normalize_text(text) == _reference_normalize(text)
+
+
+def test_normalize_matches_unicodedata_on_random_text() -> None:
+    for text in _random_strings(_NORMALIZE_ALPHABET, 4000, 30, seed=11):
+        assert normalize_text(text) == _reference_normalize(text), repr(text)
+
+
+# sentences ---------------------------------------------------------------------------------
+
+
+def _reference_ends_sentence(text: str) -> bool:
+    return bool(regex.search(r"[।॥?!.…][\"'”’»)\]]*$", text.rstrip()))
+
+
+@pytest.mark.parametrize(
+    "text", ["वह आया।", "वह आया", "“वह आया।”", "वह आया।) ", "))", "", "?", "a.\n", "a”"]
+)
+def test_ends_sentence_without_regex(text: str) -> None:
+    assert ends_sentence(text) == _reference_ends_sentence(text)
+
+
+def test_danda_only_paragraphs_split_as_the_scanner_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    alphabet = [*"कख ग।\"'”’»)],-:", "। ", " ।", "।।"]
+    texts = _random_strings(alphabet, 5000, 30, seed=3)
+    fast = [_split_paragraph(text) for text in texts]
+    assert fast == [_split_at_dandas(text) for text in texts]
+    monkeypatch.setattr(sentences, "_NOT_DANDA_ENDS", ("",))  # every paragraph: the scanner
+    assert [_split_paragraph(text) for text in texts] == fast
+
+
+def test_danda_split_is_linear_on_a_long_line_without_dandas() -> None:
+    line = "शब्द " * 100_000  # a quadratic scan of this takes minutes
+    start = time.perf_counter()
+    assert _split_paragraph(line) == [line.strip()]
+    assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 5])
+def test_has_words_is_count_words_at_least(n: int) -> None:
+    for text in ["", "एक", "एक दो", "एक दो तीन", "एक, दो - तीन. चार", "CERT-IN 2.5 और"]:
+        assert has_words(text, n) == (count_words(text) >= n)
+
+
+# truncate_words ----------------------------------------------------------------------------
+
+
+def _reference_truncate(text: str, max_words: int) -> str:
+    if max_words <= 0 or not text:
+        return ""
+    end = -1
+    for count, m in enumerate(re.finditer(f"[{WORD_CHARS}]+(?:[-.][{WORD_CHARS}]+)*", text), 1):
+        if count > max_words:
+            return regex.sub(r"[\s,;:।॥.\-–—(“‘\"']+$", "", text[:end]) + "…"
+        end = m.end()
+    return text
+
+
+def test_truncate_words_matches_the_word_loop() -> None:
+    alphabet = [*"कख ग।, -.", "शब्द ", "CERT-IN ", "2.5 "]
+    for text in _random_strings(alphabet, 3000, 40, seed=5):
+        for budget in (0, 1, 3, 8):
+            assert truncate_words(text, budget) == _reference_truncate(text, budget)
+    long_text = "शब्द " * 1000  # beyond the findall shortcut's length
+    assert truncate_words(long_text, 3) == _reference_truncate(long_text, 3)
+
+
+# datelines ---------------------------------------------------------------------------------
+
+
+def test_dateline_only_shortcut_changes_no_answer() -> None:
+    pattern = regex.compile(
+        r"^(?P<place>[\p{L}\p{M}]+(?:[ /][\p{L}\p{M}]+){0,2})\s*(?:\([^()]{1,30}\))?"
+        r"(?:,\s*[\p{L}\p{M} ]{1,20})?\s*[।.|:ः]$"
+    )
+    alphabet = ["नई ", "दिल्ली", "लखनऊ", " ", "/", "(", ")", ",", "।", ".", ":", "भाषा", "12", "\t"]
+    for text in [*_random_strings(alphabet, 5000, 25, seed=9), "लखनऊ।", "नई दिल्ली, जेएनएन।"]:
+        m = pattern.match(text.strip())
+        expected = m.group("place") if m and _plausible_place(m.group("place"), "") else None
+        assert dateline_only(text) == expected, repr(text)
+
+
+# clutter and datelines ----------------------------------------------------------------------
+
+
+def test_line_words_are_counted_as_runs_of_word_characters() -> None:
+    runs = re.compile(f"[{WORD_CHARS}]+")
+    alphabet = ["राम", "a", "-", ".", " ", ",", "-.", "\u200d"]
+    texts = [*_random_strings(alphabet, 2000, 40, seed=7), "शब्द " * 70, "शब्द-" * 70]
+    for text in texts:
+        expected = sum(1 for _ in islice(runs.finditer(text), 26))
+        assert clutter._words_up_to(text, 25) == expected, repr(text)
+
+
+def test_single_spacing_without_a_split() -> None:
+    for text in _random_strings(["a", " ", "\t", "\xa0", "\n", "क"], 2000, 12, seed=8):
+        assert clutter._single_spaced(text) == " ".join(text.split()), repr(text)
+
+
+def test_visible_characters_without_a_split() -> None:
+    for text in _random_strings(["a", " ", "\t", "\xa0", "\u2028", "क", "\x1c"], 2000, 20, 9):
+        assert dateline._visible_chars(text) == len("".join(text.split())), repr(text)
+    for text in _random_strings(["a", " ", "\t"], 500, 400, seed=10):
+        assert dateline._more_visible_chars(text, 63) == (len("".join(text.split())) > 63)
+
+
+def test_dateline_shortcut_before_the_cache_changes_no_answer() -> None:
+    alphabet = ["नई", "दिल्ली", " ", ":", "ः", "|", "(", ")", "भाषा", "।", ",", "12", "मई"]
+    for text in _random_strings(alphabet, 2000, 14, seed=11):
+        assert dateline.split_dateline(text) == dateline._split_marked_dateline(text), text
+
+
+def test_pointer_sentences_need_a_reading_verb() -> None:
+    alphabet = ["ये", "भी", "पढ़ें", "पढ़िए", "देखें", "Read", "rEaD", "also", " ", ":", "-", "क"]
+    for text in _random_strings(alphabet, 3000, 8, seed=12):
+        head = normalize.fold_nukta(text[:40])
+        expected = bool(clutter._POINTER_SENTENCE.match(head))
+        assert clutter.is_pointer_sentence(text) == expected, repr(text)
+
+
+# constants kept instead of computed at import ----------------------------------------------
+
+
+def test_calendar_names_are_babels() -> None:
+    assert month_names() == MONTH_NAMES
+    assert weekday_names() == WEEKDAY_NAMES
+
+
+def test_word_chars_are_letters_marks_and_digits_of_the_bmp() -> None:
+    word = re.compile(f"[{WORD_CHARS}]")
+    mark = re.compile(f"[{MARK_CHARS}]")
+    for cp in range(0, 0x10000, 7):
+        major = unicodedata.category(chr(cp))[0]
+        assert bool(word.match(chr(cp))) == (major in "LMN"), hex(cp)
+        assert bool(mark.match(chr(cp))) == (major == "M"), hex(cp)
+
+
+def test_kept_unicode_ranges_are_unicodedatas() -> None:
+    if unicodedata.unidata_version != unicode_ranges.UNIDATA_VERSION:
+        return  # another Python: wordchars works the ranges out itself
+    assert wordchars.class_ranges("LMN") == wordchars._WORD_RANGES
+    assert wordchars.class_ranges("M") == wordchars._MARK_RANGES
+    assert wordchars._class(wordchars.class_ranges("LMN")) == wordchars.WORD_CHARS
