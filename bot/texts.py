@@ -199,6 +199,15 @@ TOAST_UNFOLLOWED = "🔕 कहानी #{story} का फॉलो बंद"
 FOLLOW_INACTIVE = "आपकी सदस्यता अभी रुकी हुई है, इसलिए अपडेट नहीं आ सकते। पहले /start भेजें, फिर फॉलो करें।"
 TOAST_INACTIVE = "पहले /start भेजें: सदस्यता रुकी हुई है"
 TOAST_GONE = "यह कहानी अब नहीं है"
+# Following before /start subscribes the reader: say so, and how to change or stop it,
+# instead of starting a daily message they never asked for.
+SUBSCRIBED_BY_FOLLOW = (
+    "ℹ️ अपडेट भेजने के लिए आपकी सदस्यता भी शुरू कर दी गई है: अब रोज़ <b>{time}</b> बजे ({tz}) "
+    "डाइजेस्ट भी आएगा, और रात के शांत समय के अपडेट अगले डाइजेस्ट में आएँगे। "
+    "समय बदलने के लिए /time 08:00; डाइजेस्ट (और अपडेट) रोकने के लिए /stop।"
+)
+# A 🔔 under an old message for a story an admin emptied with /move.
+TOAST_FOLLOW_MOVED = "कहानी #{story} अब #{target} में है: /follow {target}"
 
 UPDATE_HEADER = "🔔 <b>कहानी #{story} में नया</b>: {title}"
 NEW_FACTS_LABEL = "🆕 नया"
@@ -326,3 +335,32 @@ CONFIG_NOT_INTEGER = "{name} पूर्णांक होना चाहि�
 CONFIG_NOT_NUMBER = "{name} संख्या होनी चाहिए; मिला: {value!r}"
 CONFIG_NOT_FINITE = "{name} सीमित संख्या होनी चाहिए; मिला: {value!r}"
 CONFIG_FLAG = "{name} में 1 या 0 दें (true/false, yes/no, on/off भी चलेंगे); मिला: {value!r}"
+
+# Terminal chat (`khabar chat`): plain text, no HTML.
+CONSOLE_WELCOME = (
+    "ख़बर टर्मिनल चैट · उपयोगकर्ता {user}{admin} · डेटाबेस {db}\n"
+    "शुरू करने के लिए /start, सारे कमांड के लिए /help। बाहर निकलने के लिए Ctrl-D।\n"
+)
+CONSOLE_ADMIN_MARK = " (एडमिन)"
+CONSOLE_PROMPT = "आप> "
+CONSOLE_PASTE_ARTICLE = "लेख चिपकाएँ (पहली पंक्ति शीर्षक); ख़त्म करने के लिए अकेली पंक्ति में . लिखें:"
+# Above a scheduled message (a digest, an update) that arrives while the user types.
+CONSOLE_NEW_MESSAGE = "📬 (ख़बर से नया संदेश)"
+CONSOLE_DEMO_LOADED = "(डेमो: {count} लेख जोड़े गए)"
+
+# `khabar run` and its link to Telegram, for the operator: plain text, one line each. The
+# *_LOG texts are log formats and take %-arguments, as logging does.
+TOKEN_MISSING = "TELEGRAM_BOT_TOKEN सेट नहीं है।"
+TOKEN_REJECTED = (
+    "Telegram ने बॉट टोकन (TELEGRAM_BOT_TOKEN) अस्वीकार कर दिया। BotFather से सही टोकन लें "
+    "(/mybots → API Token) और फिर चलाएँ; TELEGRAM_API_BASE_URL बदला है तो वह भी जाँचें। "
+    "(The bot token was rejected.)"
+)
+STARTUP_FAILED = "ख़बर शुरू नहीं हो सका: {detail}"
+TELEGRAM_UNREACHABLE_LOG = "Telegram तक नहीं पहुँच सके (कोशिश %d: %s); %.0f सेकंड बाद फिर कोशिश"
+TELEGRAM_CONNECTED_LOG = "Telegram से जुड़ गए: @%s"
+POLLING_FAILED_LOG = "Telegram से अपडेट नहीं मिले (%s); PTB फिर कोशिश करेगा"
+# PTB's last getUpdates at shutdown failed: the updates it could not mark as read come again.
+LAST_GETUPDATES_FAILED_LOG = (
+    "Telegram को आख़िरी getUpdates नहीं भेजा जा सका (%s); अगली बार वे अपडेट फिर आएँगे"
+)

@@ -18,6 +18,8 @@ from telegram._utils.types import JSONDict
 from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
+from bot import texts
+
 log = logging.getLogger(__name__)
 
 # PTB appends the unparsed page to the status text after this.
@@ -57,7 +59,7 @@ class ShortShutdownError(logging.Filter):
         if record.levelno >= logging.ERROR and record.getMessage().startswith(_CLEANUP):
             failure = record.exc_info[1] if record.exc_info else None
             why = reason(failure) if isinstance(failure, TelegramError) else "?"
-            record.msg = "Telegram को आख़िरी getUpdates नहीं भेजा जा सका (%s); अगली बार वे अपडेट फिर आएँगे"
+            record.msg = texts.LAST_GETUPDATES_FAILED_LOG
             record.args = (why,)
             record.levelno, record.levelname = logging.WARNING, "WARNING"
             record.exc_info = record.exc_text = None
