@@ -3,7 +3,7 @@
 During an outage a proxy's HTML 502 page comes back every few seconds, and PTB logs each
 one at ERROR with a traceback and the whole page (`BaseRequest.parse_json_payload`), then
 appends the page to the exception's message as well; on the way out its updater logs one
-more traceback when its last getUpdates fails. The bot was doing the right thing all along
+more traceback when its last getUpdates fails. The bot does the right thing meanwhile
 (retrying, then stopping cleanly), so here the page goes to DEBUG, `reason` gives the
 status line that warnings and the outbox record, and the shutdown traceback becomes one
 WARNING line.
