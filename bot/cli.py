@@ -7,13 +7,12 @@ import sys
 from functools import partial
 
 # Only what every command needs is imported here. `khabar summarize --jsonl` is run on whole
-# files of articles and its start-up counts (issue 3): the bot's settings, HTTP client,
-# storage and Telegram layers (httpx, sqlite, asyncio: about a quarter of a second) are
-# imported inside the commands that use them, and typing (3 ms) is not imported at all.
-# Nor is logging (5 ms) for `summarize`: nothing on its path logs, so there is nothing to
-# configure unless -v asks for it. Nor is argparse for `summarize --jsonl IN` alone (see
-# _plain_jsonl_run). Nor is pathlib (6 ms once installed from a wheel; an editable
-# install's import hook loads it anyway): the commands that use it import it.
+# files of articles, so its start-up counts: the bot's settings, HTTP client, storage and
+# Telegram layers (httpx, sqlite, asyncio) are imported inside the commands that use them,
+# and typing is not imported at all. Nor is logging for `summarize`: nothing on its path
+# logs, so there is nothing to configure unless -v asks for it. Nor is argparse for
+# `summarize --jsonl IN` alone (see _plain_jsonl_run). Nor is pathlib: the commands that use
+# it import it.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
@@ -172,9 +171,9 @@ def _summarize_jsonl(target: str) -> int:
 
     # One encoder for the run: json.dumps(row, ensure_ascii=False) builds one per line. A
     # result is a fresh tree of dicts, lists and strings, never circular: the check for
-    # cycles (an id kept per container) is skipped, a tenth of the encoding (4.4 -> 3.8 ms
-    # on dev's 835 results). digest_line never returns NaN or infinities; allow_nan=False
-    # makes sure no line is ever written that strict JSON readers refuse.
+    # cycles (an id kept per container) is skipped, a noticeable share of the encoding.
+    # digest_line never returns NaN or infinities; allow_nan=False makes sure no line is ever
+    # written that strict JSON readers refuse.
     encode = json.JSONEncoder(ensure_ascii=False, check_circular=False, allow_nan=False).encode
     out = sys.stdout.buffer
     try:
@@ -279,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.set_defaults(func=cmd_chat, log_level="WARNING", quiet_libraries=True)
 
     summarize = sub.add_parser("summarize", help="title, summary and key facts of one article")
-    # One input or the other: given both, --jsonl used to win silently.
+    # One input or the other: given both, one of them would be ignored without a word.
     source = summarize.add_mutually_exclusive_group()
     source.add_argument("file", nargs="?", help="a .txt/.html file, or - for standard input")
     summarize.add_argument("--json", action="store_true", help="print JSON")
@@ -310,7 +309,7 @@ def _plain_jsonl_run(argv: Sequence[str]) -> str | None:
     """IN when the command line is exactly `summarize --jsonl IN`, else None.
 
     That batch command is recognised without argparse, whose import, message translation
-    look-ups and terminal sizing for the help took 6 ms of the command's 100 ms start-up.
+    look-ups and terminal sizing for the help are a sizeable part of the command's start-up.
     Any other command line, or an IN that argparse might read as an option, is parsed as
     always (an IN that is "-" is standard input, for both).
     """

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from bot import texts
 from bot.clock import Clock, SystemClock
 from bot.commands import Khabar
 from bot.config import Settings
@@ -75,7 +76,7 @@ class ConsoleTransport:
         self.output = output
 
     async def send(self, chat_id: int, reply: Reply, *, plain: bool = False) -> None:
-        self.output.show([reply], heading="\n📬 (ख़बर से नया संदेश)")
+        self.output.show([reply], heading="\n" + texts.CONSOLE_NEW_MESSAGE)
 
 
 async def load_demo(db: Database, clock: Clock) -> int:
@@ -110,15 +111,14 @@ async def run_console(
         if demo:
             added = await load_demo(db, clock)
             if added:
-                print(f"(डेमो: {added} लेख जोड़े गए)", file=output.out)
+                print(texts.CONSOLE_DEMO_LOADED.format(count=added), file=output.out)
         runner = Runner(db, settings, clock, ConsoleTransport(output), only_chat=user_id)
         khabar.on_outbox = runner.wake
         runner.start()
         ticker = asyncio.create_task(_tick_forever(runner, settings.tick_seconds))
+        admin = texts.CONSOLE_ADMIN_MARK if khabar.is_admin(user_id) else ""
         print(
-            f"ख़बर टर्मिनल चैट · उपयोगकर्ता {user_id}"
-            f"{' (एडमिन)' if khabar.is_admin(user_id) else ''} · डेटाबेस {settings.db_path}\n"
-            "शुरू करने के लिए /start, सारे कमांड के लिए /help। बाहर निकलने के लिए Ctrl-D।\n",
+            texts.CONSOLE_WELCOME.format(user=user_id, admin=admin, db=settings.db_path),
             file=output.out,
         )
         output.out.flush()
@@ -146,13 +146,13 @@ async def _chat(
 ) -> None:
     async def read() -> str | None:
         if interactive:
-            print("आप> ", end="", file=output.out, flush=True)
+            print(texts.CONSOLE_PROMPT, end="", file=output.out, flush=True)
         line = await asyncio.to_thread(stdin.readline)
         return None if line == "" else line.rstrip("\n")
 
     while (line := await read()) is not None:
         if not interactive and line.strip():
-            print(f"आप> {line}", file=output.out)
+            print(f"{texts.CONSOLE_PROMPT}{line}", file=output.out)
         text = line
         if line.strip().lower() == "/post" and khabar.is_admin(user_id):
             text = await _collect_article(read, output, interactive)
@@ -170,7 +170,7 @@ async def _collect_article(
 ) -> str:
     """Multi-line paste: every line up to a line holding only '.' is the article."""
     if interactive:
-        print("लेख चिपकाएँ (पहली पंक्ति शीर्षक); ख़त्म करने के लिए अकेली पंक्ति में . लिखें:", file=output.out)
+        print(texts.CONSOLE_PASTE_ARTICLE, file=output.out)
     lines: list[str] = []
     while (line := await read()) is not None and line.strip() != END_OF_ARTICLE:
         lines.append(line)

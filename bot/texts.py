@@ -1,11 +1,13 @@
 """Every Hindi sentence the bot says, in one place, so wording is reviewed and changed here.
 
-Texts are Telegram HTML: anything that comes from a user or an article is escaped by the
-caller before it is put in.
+Grouped by area, each under a `# --- area ---` header. Texts are Telegram HTML unless their
+area says plain text (the command line, the terminal chat, the operator's log): anything that
+comes from a user or an article is escaped by the caller before it is put in.
 """
 
 from __future__ import annotations
 
+# --- Command list ---
 # (command, one-line Hindi description, admin only) in the order /help shows them.
 COMMANDS: tuple[tuple[str, str, bool], ...] = (
     ("start", "सदस्यता शुरू करें: रोज़ सुबह ख़बरों का डाइजेस्ट", False),
@@ -27,6 +29,7 @@ COMMANDS: tuple[tuple[str, str, bool], ...] = (
     ("cancel", "इंतज़ार कर रहा /post रद्द करें", True),
 )
 
+# --- Subscribing: /start, /stop ---
 WELCOME = (
     "नमस्ते{name}! 🙏 मैं <b>ख़बर</b> हूँ।\n\n"
     "संपादक जो ख़बरें जोड़ते हैं, मैं हर एक का छोटा सार (1-3 वाक्य) और मुख्य तथ्य "
@@ -48,6 +51,7 @@ STOPPED = (
 )
 NOT_SUBSCRIBED = "आप अभी सदस्य नहीं हैं। सदस्यता के लिए /start भेजें।"
 
+# --- /help ---
 HELP_HEADER = "<b>ख़बर के कमांड</b>"
 HELP_ADMIN_HEADER = "<b>संपादकों (एडमिन) के लिए</b>"
 HELP_POSTING = (
@@ -61,6 +65,7 @@ HELP_POSTING = (
     "और आख़िर में अकेली पंक्ति में <code>.</code> लिखें।"
 )
 
+# --- Digest time and time zone: /time, /tz ---
 TIME_SHOW = "⏰ आपका डाइजेस्ट रोज़ <b>{time}</b> बजे ({tz}) आता है।\nबदलने के लिए: /time 07:30"
 TIME_SET = "✅ ठीक है! अब डाइजेस्ट रोज़ <b>{time}</b> बजे ({tz}) आएगा। अगला: {next}।"
 # After /stop nothing is scheduled: the setting is kept for when the reader comes back.
@@ -87,12 +92,14 @@ TZ_USAGE = (
     "IANA नाम चाहिए, जैसे Asia/Kolkata, Asia/Dubai, Europe/London, America/New_York।"
 )
 
+# --- The digest ---
 DIGEST_HEADER = "🗞 <b>आपका ख़बर डाइजेस्ट</b> · {date}"
 DIGEST_HEADER_RECENT = (
     "🗞 <b>पिछले 24 घंटे की ख़बरें</b> · {date}\n(नई ख़बर नहीं थी, इसलिए हाल की ख़बरें दोबारा)"
 )
 DIGEST_EMPTY = "अभी कोई ख़बर नहीं है। जैसे ही संपादक नई ख़बरें जोड़ेंगे, वे आपके डाइजेस्ट में आएँगी।"
 
+# --- Stories: /stories, /story ---
 STORIES_HEADER = "📚 <b>हाल की कहानियाँ</b>"
 STORIES_LINE = "<b>#{id}</b> {title} · {count} लेख · {date}"
 STORIES_FOOTER = "कोई कहानी पूरी देखने के लिए: /story नंबर"
@@ -105,7 +112,12 @@ STORY_MOVED = (
 )
 STORY_EMPTIED = "कहानी #{id} के सारे लेख दूसरी कहानियों में ले जाए गए हैं। सूची के लिए /stories भेजें।"
 STORY_HEADER = "📖 <b>कहानी #{id}: {title}</b>\n{count} लेख · पहला {first}, ताज़ा {last}"
+TIMELINE_EARLIER = "… इससे पहले {count} लेख"
+# {date} is the event's date as the article states it, else TIMELINE_POSTED.
+TIMELINE_LINE = "{n}. <i>{date}</i> · लेख {article}: {summary}"
+TIMELINE_POSTED = "(पोस्ट: {date})"
 
+# --- Posting articles (admins): /post ---
 POST_SAVED_NEW = "✅ लेख {article} सहेजा गया: नई कहानी <b>#{story}</b>"
 POST_SAVED_CONTINUED = (
     "✅ लेख {article} सहेजा गया: पुरानी कहानी <b>#{story}</b> «{title}» में जुड़ा"
@@ -143,6 +155,7 @@ RECOVERED_FAILED = (
 RECOVERED_FILE = "फ़ाइल {name}"
 FETCH_BAD_URL = "URL सही नहीं लगता। ऐसा लिखें: <code>/post https://example.com/khabar</code>"
 
+# --- Refusals, hints and errors in a chat ---
 NOT_ADMIN = "माफ़ कीजिए, यह कमांड सिर्फ़ संपादकों (एडमिन) के लिए है।"
 UNKNOWN_COMMAND_SHORT = "यह बटन अब काम नहीं करता"
 UNKNOWN_COMMAND = "यह कमांड मैं नहीं पहचानता। सारे कमांड देखने के लिए /help भेजें।"
@@ -156,6 +169,7 @@ FORWARDED_HINT = "आगे भेजे (फ़ॉरवर्ड किए) �
 GROUP_ADMINS_ONLY = "इस ग्रुप की सेटिंग सिर्फ़ ग्रुप के एडमिन बदल सकते हैं।"
 INTERNAL_ERROR = "माफ़ कीजिए, कुछ गड़बड़ हो गई। आपका डेटा सुरक्षित है; थोड़ी देर बाद फिर कोशिश करें।"
 
+# --- /stats (admins) ---
 # /stats ends with the last sender run, or STATS_NO_RUN before the first one.
 STATS_LAST_RUN = (
     "पिछला प्रसारण ({run_at}): {run_sent} संदेश भेजे, {run_retried} दोबारा भेजे, "
@@ -170,6 +184,7 @@ STATS = (
     "भेजने की क़तार में: {pending}\n{last_run}"
 )
 
+# --- Following stories and their updates: /follow, /unfollow, /following ---
 FOLLOW_BUTTON = "🔔 #{story} फॉलो करें"
 UNFOLLOW_BUTTON = "🔕 #{story} अनफॉलो"
 STORY_BUTTON = "📖 #{story}"
@@ -199,10 +214,20 @@ TOAST_UNFOLLOWED = "🔕 कहानी #{story} का फॉलो बंद"
 FOLLOW_INACTIVE = "आपकी सदस्यता अभी रुकी हुई है, इसलिए अपडेट नहीं आ सकते। पहले /start भेजें, फिर फॉलो करें।"
 TOAST_INACTIVE = "पहले /start भेजें: सदस्यता रुकी हुई है"
 TOAST_GONE = "यह कहानी अब नहीं है"
+# Following before /start subscribes the reader: say so, and how to change or stop it,
+# instead of starting a daily message they never asked for.
+SUBSCRIBED_BY_FOLLOW = (
+    "ℹ️ अपडेट भेजने के लिए आपकी सदस्यता भी शुरू कर दी गई है: अब रोज़ <b>{time}</b> बजे ({tz}) "
+    "डाइजेस्ट भी आएगा, और रात के शांत समय के अपडेट अगले डाइजेस्ट में आएँगे। "
+    "समय बदलने के लिए /time 08:00; डाइजेस्ट (और अपडेट) रोकने के लिए /stop।"
+)
+# A 🔔 under an old message for a story an admin emptied with /move.
+TOAST_FOLLOW_MOVED = "कहानी #{story} अब #{target} में है: /follow {target}"
 
 UPDATE_HEADER = "🔔 <b>कहानी #{story} में नया</b>: {title}"
 NEW_FACTS_LABEL = "🆕 नया"
 
+# --- Quiet hours: /quiet ---
 QUIET_SHOW = "🌙 रात का शांत समय: <b>{start}-{end}</b> ({tz})। इस बीच के अपडेट आपके अगले डाइजेस्ट में आते हैं।"
 QUIET_OFF_SHOW = "🌙 शांत समय बंद है: अपडेट किसी भी समय आ सकते हैं। चालू करें: /quiet 22:00-07:00"
 QUIET_SET = "✅ शांत समय अब <b>{start}-{end}</b> ({tz}) है।"
@@ -212,11 +237,7 @@ QUIET_USAGE = (
     "या बंद करने के लिए <code>/quiet off</code>।"
 )
 
-TIMELINE_EARLIER = "… इससे पहले {count} लेख"
-# {date} is the event's date as the article states it, else TIMELINE_POSTED.
-TIMELINE_LINE = "{n}. <i>{date}</i> · लेख {article}: {summary}"
-TIMELINE_POSTED = "(पोस्ट: {date})"
-
+# --- Editing stories (admins): /move, /split ---
 MOVE_USAGE = "ऐसे लिखें: <code>/move 12 3</code> (लेख 12 को कहानी #3 में डालें)।"
 SPLIT_USAGE = "ऐसे लिखें: <code>/split 12</code> (लेख 12 को अलग नई कहानी बनाएँ)।"
 ARTICLE_NOT_FOUND = "लेख {article} नहीं मिला।"
@@ -231,8 +252,9 @@ FOLLOWERS_NOTE = " (फॉलोअर: {parts}; सिर्फ़ वही �
 FOLLOWERS_NOW = "{count} को अभी अपडेट"
 FOLLOWERS_MORNING = "{count} को उनके अगले डाइजेस्ट में (उनका शांत समय)"
 
-# The `khabar` command line: plain text on a terminal, no HTML. `summarize` prints a reason
-# on stderr; `ingest` ends its error lines with one, so each stays one short line.
+# --- The `khabar` command line ---
+# Plain text on a terminal, no HTML. `summarize` prints a reason on stderr; `ingest` ends its
+# error lines with one, so each stays one short line.
 CLI_FILE_ERROR = "फ़ाइल नहीं पढ़ी जा सकी: {path}: {reason}"
 FILE_NOT_FOUND = "फ़ाइल नहीं मिली"
 FILE_IS_FOLDER = "यह फ़ोल्डर है, फ़ाइल नहीं"
@@ -258,10 +280,11 @@ NO_TOKEN = (
     "TELEGRAM_BOT_TOKEN सेट नहीं है। BotFather से टोकन लेकर export करें, "
     "या बिना टोकन के टर्मिनल में आज़माएँ: khabar chat --demo"
 )
-# Any command (exit 2): a setting cannot be used, or the database cannot be opened.
+# Any command (exit 2): a setting cannot be used (CONFIG_* below say why), or the database
+# cannot be opened (DATABASE_UNAVAILABLE).
 CONFIG_ERROR = "सेटिंग में गड़बड़: {error}"
-DATABASE_UNAVAILABLE = "डेटाबेस नहीं खुला: {path}: {reason}"
 
+# --- The database ---
 # `khabar run` when another one already runs on the same database (one line, exit 2).
 ALREADY_RUNNING = (
     "ख़बर इस डेटाबेस पर पहले से चल रहा है{holder}: {path}। एक डेटाबेस पर एक ही khabar run "
@@ -291,6 +314,7 @@ DB_LOCK_FILE_LOCK = "ताले की फ़ाइल पर ताला न
 # Logged while another process holds the database's write lock (%s the path, %.0f seconds).
 DATABASE_WAITING_LOG = "डेटाबेस %s में कोई और प्रक्रिया लिख रही है (%.0f सेकंड से); इंतज़ार जारी"
 
+# --- Fetching pages ---
 # Why a page could not be fetched (`/post <url>`, `khabar ingest <url>`): short reasons shown
 # inside FETCH_FAILED and as the last column of `khabar ingest` error lines.
 FETCH_NOT_HTTP = "URL http:// या https:// से शुरू होना चाहिए"
@@ -308,6 +332,7 @@ FETCH_TOO_LARGE = "पन्ना 5 MB से बड़ा है"
 FETCH_NOT_A_PAGE = "यह वेब पन्ना नहीं, {kind} है"
 FETCH_STOPPING = "बॉट बंद हो रहा है"
 
+# --- Settings ---
 # Why a setting cannot be used (bot.config.ConfigError, shown after CONFIG_ERROR): each names
 # its variable and repeats the value given.
 CONFIG_ADMINS = (
@@ -326,3 +351,35 @@ CONFIG_NOT_INTEGER = "{name} पूर्णांक होना चाहि�
 CONFIG_NOT_NUMBER = "{name} संख्या होनी चाहिए; मिला: {value!r}"
 CONFIG_NOT_FINITE = "{name} सीमित संख्या होनी चाहिए; मिला: {value!r}"
 CONFIG_FLAG = "{name} में 1 या 0 दें (true/false, yes/no, on/off भी चलेंगे); मिला: {value!r}"
+
+# --- The terminal chat: `khabar chat` ---
+# Plain text, no HTML.
+CONSOLE_WELCOME = (
+    "ख़बर टर्मिनल चैट · उपयोगकर्ता {user}{admin} · डेटाबेस {db}\n"
+    "शुरू करने के लिए /start, सारे कमांड के लिए /help। बाहर निकलने के लिए Ctrl-D।\n"
+)
+CONSOLE_ADMIN_MARK = " (एडमिन)"
+CONSOLE_PROMPT = "आप> "
+CONSOLE_PASTE_ARTICLE = "लेख चिपकाएँ (पहली पंक्ति शीर्षक); ख़त्म करने के लिए अकेली पंक्ति में . लिखें:"
+# Above a scheduled message (a digest, an update) that arrives while the user types.
+CONSOLE_NEW_MESSAGE = "📬 (ख़बर से नया संदेश)"
+CONSOLE_DEMO_LOADED = "(डेमो: {count} लेख जोड़े गए)"
+
+# --- `khabar run` and Telegram ---
+# For the operator: plain text, one line each. The *_LOG texts are log formats and take
+# %-arguments, as logging does.
+# `run` called without a token (the command line says NO_TOKEN before it gets there).
+TOKEN_MISSING = "TELEGRAM_BOT_TOKEN सेट नहीं है।"
+TOKEN_REJECTED = (
+    "Telegram ने बॉट टोकन (TELEGRAM_BOT_TOKEN) अस्वीकार कर दिया। BotFather से सही टोकन लें "
+    "(/mybots → API Token) और फिर चलाएँ; TELEGRAM_API_BASE_URL बदला है तो वह भी जाँचें। "
+    "(The bot token was rejected.)"
+)
+STARTUP_FAILED = "ख़बर शुरू नहीं हो सका: {detail}"
+TELEGRAM_UNREACHABLE_LOG = "Telegram तक नहीं पहुँच सके (कोशिश %d: %s); %.0f सेकंड बाद फिर कोशिश"
+TELEGRAM_CONNECTED_LOG = "Telegram से जुड़ गए: @%s"
+POLLING_FAILED_LOG = "Telegram से अपडेट नहीं मिले (%s); PTB फिर कोशिश करेगा"
+# PTB's last getUpdates at shutdown failed: the updates it could not mark as read come again.
+LAST_GETUPDATES_FAILED_LOG = (
+    "Telegram को आख़िरी getUpdates नहीं भेजा जा सका (%s); अगली बार वे अपडेट फिर आएँगे"
+)

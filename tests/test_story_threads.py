@@ -18,10 +18,9 @@ from bot import texts
 from bot.clock import ManualClock
 from bot.commands import Khabar
 from bot.config import Settings
-from bot.handlers.following import SUBSCRIBED_BY_FOLLOW, TOAST_MOVED
 from bot.linking import find_story
 from bot.posting import move_article
-from bot.texts import STORY_MOVED
+from bot.texts import STORY_MOVED, SUBSCRIBED_BY_FOLLOW, TOAST_FOLLOW_MOVED
 from bot.updates import story_buttons
 from digests.article import digest_article
 from storage import articles, stories, subscribers
@@ -126,7 +125,7 @@ async def test_story_numbers_are_never_reused(
     assert await reader.say("/story 3") == STORY_MOVED.format(id=3, target=1)
     assert await admin.say("/move 1 3") == STORY_MOVED.format(id=3, target=1)
     pressed = await khabar.handle_callback(READER, READER, "f:3", listing[0].buttons)
-    assert pressed.toast == TOAST_MOVED.format(story=3, target=1)
+    assert pressed.toast == TOAST_FOLLOW_MOVED.format(story=3, target=1)
     assert await stories.count(db) == 3  # /stats counts the live stories #1, #2 and #4
 
 

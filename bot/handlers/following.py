@@ -18,16 +18,6 @@ log = logging.getLogger(__name__)
 
 MAX_LISTED = 50
 
-# Following before /start subscribes the reader (see _subscribe_for_updates): say so, and
-# how to change or stop it, instead of starting a daily message they never asked for.
-SUBSCRIBED_BY_FOLLOW = (
-    "ℹ️ अपडेट भेजने के लिए आपकी सदस्यता भी शुरू कर दी गई है: अब रोज़ <b>{time}</b> बजे ({tz}) "
-    "डाइजेस्ट भी आएगा, और रात के शांत समय के अपडेट अगले डाइजेस्ट में आएँगे। "
-    "समय बदलने के लिए /time 08:00; डाइजेस्ट (और अपडेट) रोकने के लिए /stop।"
-)
-# A 🔔 under an old message for a story an admin emptied with /move.
-TOAST_MOVED = "कहानी #{story} अब #{target} में है: /follow {target}"
-
 
 async def start_following(ctx: Context, chat_id: int, story_id: int) -> bool:
     """Follow; True when this is a new follow.
@@ -46,7 +36,7 @@ async def _subscribe_for_updates(ctx: Context, chat_id: int, first_name: str | N
     next digest, so a follower needs the digest too; it must not start silently.
     """
     await ctx.subscribe(chat_id, first_name)
-    return SUBSCRIBED_BY_FOLLOW.format(time=ctx.settings.digest_time, tz=ctx.settings.tz)
+    return texts.SUBSCRIBED_BY_FOLLOW.format(time=ctx.settings.digest_time, tz=ctx.settings.tz)
 
 
 async def follow(ctx: Context, msg: Incoming, args: str) -> list[Reply]:
@@ -129,7 +119,9 @@ async def toggle(
     if await stories.get(ctx.db, story_id) is None:
         gone = await stories.emptied(ctx.db, story_id)
         if gone is not None and gone.moved_to is not None:
-            return CallbackResult(toast=TOAST_MOVED.format(story=story_id, target=gone.moved_to))
+            return CallbackResult(
+                toast=texts.TOAST_FOLLOW_MOVED.format(story=story_id, target=gone.moved_to)
+            )
         return CallbackResult(toast=texts.TOAST_GONE)
     sub = await subscribers.get(ctx.db, chat_id)
     notices: tuple[Reply, ...] = ()

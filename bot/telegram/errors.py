@@ -3,7 +3,7 @@
 During an outage a proxy's HTML 502 page comes back every few seconds, and PTB logs each
 one at ERROR with a traceback and the whole page (`BaseRequest.parse_json_payload`), then
 appends the page to the exception's message as well; on the way out its updater logs one
-more traceback when its last getUpdates fails. The bot was doing the right thing all along
+more traceback when its last getUpdates fails. The bot does the right thing meanwhile
 (retrying, then stopping cleanly), so here the page goes to DEBUG, `reason` gives the
 status line that warnings and the outbox record, and the shutdown traceback becomes one
 WARNING line.
@@ -17,6 +17,8 @@ import logging
 from telegram._utils.types import JSONDict
 from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
+
+from bot import texts
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +59,7 @@ class ShortShutdownError(logging.Filter):
         if record.levelno >= logging.ERROR and record.getMessage().startswith(_CLEANUP):
             failure = record.exc_info[1] if record.exc_info else None
             why = reason(failure) if isinstance(failure, TelegramError) else "?"
-            record.msg = "Telegram को आख़िरी getUpdates नहीं भेजा जा सका (%s); अगली बार वे अपडेट फिर आएँगे"
+            record.msg = texts.LAST_GETUPDATES_FAILED_LOG
             record.args = (why,)
             record.levelno, record.levelname = logging.WARNING, "WARNING"
             record.exc_info = record.exc_text = None

@@ -1,11 +1,10 @@
 """PTB's request interface over aiohttp, for the outbox sender.
 
-Why not PTB's default HTTPXRequest for the outbox: in `benchmarks/fanout.py` (10k digests,
-pool sized to the sender) the sender costs 1.6-1.7 ms of CPU per message with httpx, even
-with sniffio installed (2.0 ms without), so one core sends about 600 messages a second,
-below the 1000/s of Telegram's paid broadcasts. A JSON body instead of PTB's url-encoded
-form saves only 0.3 ms of that; the rest is httpx/httpcore's per-request machinery. With
-aiohttp, a well-kept client with a C HTTP parser, the sender costs 0.4 ms per message.
+Why not PTB's default HTTPXRequest for the outbox: in `benchmarks/fanout.py` the sender's
+CPU per message with httpx is too much for one core to keep up with the 1000 messages a
+second of Telegram's paid broadcasts, and most of it is httpx/httpcore's per-request
+machinery (a JSON body instead of PTB's url-encoded form saves little). aiohttp, a well-kept
+client with a C HTTP parser, costs a fraction of that.
 
 Only the transport between PTB and the server changes: PTB still builds every request and
 maps every answer (429, 403, migration, 5xx...) to its exceptions in `BaseRequest`, so the
@@ -171,9 +170,9 @@ def _proxy_configured() -> bool:
 
     Only then is aiohttp's `trust_env` worth its price: with it, every request looks up the
     proxy and ~/.netrc in worker threads: two thread hops, which nearly double the sender's
-    CPU per message in the fan-out benchmark (0.8 ms instead of 0.4). Without a proxy it
-    would only add ~/.netrc credentials for the Bot API host, which takes none: the token
-    in the URL is the authentication.
+    CPU per message in the fan-out benchmark. Without a proxy it would only add ~/.netrc
+    credentials for the Bot API host, which takes none: the token in the URL is the
+    authentication.
     """
     return any(scheme in ("http", "https") for scheme in getproxies())
 

@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
+from bot import texts
 from bot.config import Settings
 from bot.database import database
 from bot.telegram.app import build_application
@@ -62,12 +63,6 @@ class StartupError(Exception):
     """`khabar run` could not start; the message is for the operator and holds no secret."""
 
 
-TOKEN_REJECTED = (
-    "Telegram ने बॉट टोकन (TELEGRAM_BOT_TOKEN) अस्वीकार कर दिया। BotFather से सही टोकन लें "
-    "(/mybots → API Token) और फिर चलाएँ; TELEGRAM_API_BASE_URL बदला है तो वह भी जाँचें। "
-    "(The bot token was rejected.)"
-)
-
 # Waits between start-up attempts while Telegram cannot be reached: the network (or a
 # self-hosted Bot API server) may come up after the bot does, so it never gives up.
 FIRST_RETRY_SECONDS = 1.0
@@ -94,7 +89,7 @@ async def wait_for_telegram(
         except (NetworkError, RetryAfter) as exc:
             wait = seconds(exc.retry_after) if isinstance(exc, RetryAfter) else delay
             log.warning(
-                "Telegram तक नहीं पहुँच सके (कोशिश %d: %s); %.0f सेकंड बाद फिर कोशिश",
+                texts.TELEGRAM_UNREACHABLE_LOG,
                 attempt,
                 reason(exc),
                 wait,
@@ -103,7 +98,7 @@ async def wait_for_telegram(
                 await asyncio.wait_for(stop.wait(), wait)
             delay = min(delay * 2, MAX_RETRY_SECONDS)
             continue
-        log.info("Telegram से जुड़ गए: @%s", application.bot.username)
+        log.info(texts.TELEGRAM_CONNECTED_LOG, application.bot.username)
         return True
     return False
 
@@ -117,7 +112,7 @@ def run(settings: Settings) -> None:
     (aiosqlite's worker thread is not a daemon).
     """
     if not settings.token:
-        raise StartupError("TELEGRAM_BOT_TOKEN सेट नहीं है।")
+        raise StartupError(texts.TOKEN_MISSING)
     redact = RedactSecret(settings.token)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
@@ -128,13 +123,13 @@ def run(settings: Settings) -> None:
     try:
         loop.run_until_complete(serve(application, settings))
     except InvalidToken:
-        raise StartupError(TOKEN_REJECTED) from None
+        raise StartupError(texts.TOKEN_REJECTED) from None
     except DatabaseUnavailable:
         raise
     except Exception as exc:
         log.debug("start-up failed", exc_info=True)
         detail = redact.redact(str(exc)) or type(exc).__name__
-        raise StartupError(f"ख़बर शुरू नहीं हो सका: {detail}") from None
+        raise StartupError(texts.STARTUP_FAILED.format(detail=detail)) from None
     finally:
         if not loop.is_closed():
             loop.run_until_complete(_release(application))
@@ -208,7 +203,7 @@ async def _start_up(
 def _polling_failed(exc: TelegramError) -> None:
     """A failed getUpdates, which PTB retries: one WARNING line where PTB's default logs a
     whole traceback for every 502 of a Telegram outage."""
-    log.warning("Telegram से अपडेट नहीं मिले (%s); PTB फिर कोशिश करेगा", reason(exc))
+    log.warning(texts.POLLING_FAILED_LOG, reason(exc))
 
 
 async def _shut_down(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
