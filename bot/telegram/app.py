@@ -4,6 +4,7 @@ and releases (post_init, post_stop, post_shutdown)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -64,7 +65,13 @@ def build_application(
 
         async def tick(_: Context) -> None:
             # app.running turns False as soon as stop() begins, which then waits for us.
-            await runner.tick(should_stop=lambda: not app.running)
+            try:
+                await runner.tick(should_stop=lambda: not app.running)
+            except asyncio.CancelledError:
+                # A stop that lands while a tick runs cancels the job; APScheduler would log
+                # that as a failed job with a traceback. Nothing is lost: the schedule is in
+                # the database and the next start's first tick catches up.
+                log.info("tick cancelled by shutdown; the next start catches up")
 
         # The schedule is in the database: one repeating job finds whoever is due, and
         # its first run right after start catches up what fell due while we were down.
