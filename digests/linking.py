@@ -75,8 +75,8 @@ _NATIONAL = frozenset(fold_nukta(p) for p in ("भारत", "हिंदु�
 PLACE_PREFIX = "@"
 
 # Content-free words beyond digests.stopwords (which is tuned for fact patterns): reporting
-# verbs, weekdays, vague quantities and news boilerplate. The idf of a young database is
-# nearly flat, so these must go by list, not by statistics.
+# verbs, weekdays, vague quantities and news boilerplate. idf over a handful of candidate
+# stories is nearly flat, so these must go by list, not by statistics.
 EXTRA_STOPWORDS = word_set(
     """
     कहा कहे कहीं कहते कहती बताया बताते बताती बताना कहना बोले बोला बोली जानकारी अनुसार
@@ -124,8 +124,8 @@ _MIN_STEM = 2
 class Signature:
     """Weighted content terms of an article or a story, L2-normalised.
 
-    Weights carry term frequency and headline emphasis but not idf: idf changes as the
-    archive grows, so it is applied at comparison time (`similarity`), never stored.
+    Weights carry term frequency and headline emphasis but not idf: idf depends on which
+    stories compete for an article, so it is applied at comparison time (`similarity`).
     Terms are stems ("मेट्र"), lower-cased Latin words ("whatsapp") and number_unit pairs
     ("6200_करोड"); keys starting with PLACE_PREFIX ("@केरल") are headline places with
     weight 0, which never enter a cosine and only drive the place-conflict rule.
@@ -415,7 +415,7 @@ def _idf_norm(sig: Signature, idf: Mapping[str, float]) -> float:
 def similarity(a: Signature, b: Signature, idf: Mapping[str, float]) -> float:
     """Cosine of the idf-weighted term vectors, plus cross-script name matches.
 
-    A term missing from `idf` counts with idf 1.0 (the value for an unseen archive).
+    A term missing from `idf` counts with idf 1.0.
     """
     if not a.terms or not b.terms:
         return 0.0

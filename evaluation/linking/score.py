@@ -14,7 +14,7 @@ threshold. Definitions (see README.md):
   join but started a new story.
 
 --background first indexes every other dev article 60 days before the set (outside the
-quiet window, so never a candidate) to give idf the statistics of a running archive.
+quiet window, so never a candidate): a running archive must link the set as a new one does.
 """
 
 from __future__ import annotations

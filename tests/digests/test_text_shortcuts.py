@@ -193,7 +193,7 @@ def test_clutter_rules_count_words_only_after_a_match(line: str) -> None:
     assert is_clutter_line(line) == _reference_is_clutter_line(line)
 
 
-def test_clutter_lines_as_before_on_random_lines() -> None:
+def test_clutter_lines_match_the_reference_on_random_lines() -> None:
     for line in _random_strings(_CLUTTER_ALPHABET, 6000, 40, seed=24):
         assert is_clutter_line(line) == _reference_is_clutter_line(line), repr(line)
 

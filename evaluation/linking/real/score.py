@@ -440,6 +440,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.background and (args.baseline or args.crossval):
         parser.error("--background measures the linker's archive: not with --baseline/--crossval")
+    if args.crossval and (args.core or args.half != "all"):
+        parser.error("--crossval replays both streams of both halves: not with --core/--half")
 
     labels = read_labels(args.set)
     dev = read_dev(args.dev)
